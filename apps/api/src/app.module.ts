@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, KawalConfig } from '@kawal/config';
+import { DatabaseModule } from '@kawal/database';
+import { CasesModule } from './cases/cases.module';
+import { HealthModule } from './health/health.module';
+import { MailModule } from './mail/mail.module';
+import { PeopleModule } from './people/people.module';
+import { ProgrammesModule } from './programmes/programmes.module';
+import { TemplatesModule } from './templates/templates.module';
+import { TemporalModule } from './temporal/temporal.module';
+import { UnitsModule } from './units/units.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: KawalConfig) {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        TemporalModule,
+        MailModule,
+        HealthModule,
+        TemplatesModule,
+        UnitsModule,
+        PeopleModule,
+        ProgrammesModule,
+        CasesModule,
+      ],
+    };
+  }
+}

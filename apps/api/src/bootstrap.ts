@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import * as express from 'express';
+import { KawalConfig, nestLogLevels } from '@kawal/config';
+import { AppModule } from './app.module';
+import { ProblemDto } from './common/problem.dto';
+import { ProblemFilter } from './common/problem.filter';
+import { requestIdMiddleware } from './common/request-id.middleware';
+import { createValidationPipe } from './common/validation';
+
+/** Builds the HTTP application exactly as production runs it (main.ts and the end-to-end tests share this). */
+export async function createApiApp(config: KawalConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: nestLogLevels(config.logLevel),
+    bodyParser: false,
+  });
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(express.json({ limit: '5mb' }));
+  app.use(express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '1mb' }));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kawal API')
+      .setDescription(
+        'Programmes that follow up public-service commitments across many units: templates, units, people, programmes, cases, tasks and evidence. ' +
+          'Errors are RFC 9457 problem documents (application/problem+json) with a stable `code`; messages are in Bahasa Indonesia unless Accept-Language asks for English.',
+      )
+      .setVersion('0.1.0')
+      .addServer(config.api.publicBaseUrl)
+      .build(),
+    { extraModels: [ProblemDto] },
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Kawal API' });
+  return app;
+}

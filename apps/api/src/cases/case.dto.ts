@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { CaseTaskDto } from '../programmes/programme.dto';
+
+export class EvidenceDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() taskKey!: string;
+  @ApiProperty({ description: 'Hex SHA-256 of the content' }) sha256!: string;
+  @ApiProperty() sizeBytes!: number;
+  @ApiProperty({ example: 'application/pdf', description: 'Detected from the content' }) mediaType!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty() uploadedBy!: string;
+  @ApiProperty() createdAt!: string;
+}
+
+export class CaseDetailDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() programmeId!: string;
+  @ApiProperty() workflowId!: string;
+  @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) status!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty() unitCode!: string;
+  @ApiProperty() unitName!: string;
+  @ApiProperty() timeZone!: string;
+  @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
+  @ApiProperty({ type: [EvidenceDto] }) evidence!: EvidenceDto[];
+}
+
+export class SubmitTaskDto {
+  @ApiProperty({ type: [String], description: 'Ids of evidence uploaded to this task' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  evidenceIds!: string[];
+
+  @ApiPropertyOptional({ description: 'A note for the reviewer' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class ReviewTaskDto {
+  @ApiProperty({ enum: ['approve', 'return'] })
+  @IsIn(['approve', 'return'])
+  decision!: 'approve' | 'return';
+
+  @ApiPropertyOptional({ description: 'Required when returning: what to fix' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'The review level (1-based) being decided; guards against deciding twice. Defaults to the current level.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  level?: number;
+}
+
+export class TaskCommandResultDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) caseStatus!: string;
+  @ApiProperty({ type: CaseTaskDto }) task!: CaseTaskDto;
+}

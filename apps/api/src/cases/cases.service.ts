@@ -1,0 +1,199 @@
+import * as path from 'node:path';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { reviewTaskUpdate, submitTaskUpdate } from '@kawal/contracts';
+import type { CaseState, CaseTask } from '@kawal/domain';
+import { parseTemplate } from '@kawal/domain';
+import { AppConfig } from '@kawal/config';
+import { ALLOWED_EVIDENCE_TYPES, EvidenceStorage, detectEvidenceType } from '@kawal/storage';
+import { ApiError } from '../common/api-error';
+import { PeopleRepository } from '../people/people.repository';
+import type { CaseTaskDto } from '../programmes/programme.dto';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+import { UnitsRepository } from '../units/units.repository';
+import { toCaseTaskDto } from './case.mapper';
+import { CaseDetailDto, EvidenceDto, ReviewTaskDto, SubmitTaskDto, TaskCommandResultDto } from './case.dto';
+import { CasesRepository } from './cases.repository';
+
+type CaseRow = NonNullable<Awaited<ReturnType<CasesRepository['find']>>>;
+type EvidenceRow = CaseRow['evidence'][number];
+
+export interface UploadedFile {
+  originalname: string;
+  size: number;
+  buffer: Buffer;
+}
+
+const toEvidenceDto = (e: EvidenceRow): EvidenceDto => ({
+  id: e.id,
+  taskKey: e.taskKey,
+  sha256: e.sha256,
+  sizeBytes: e.sizeBytes,
+  mediaType: e.mediaType,
+  filename: e.filename,
+  uploadedBy: e.uploadedBy,
+  createdAt: e.createdAt.toISOString(),
+});
+
+const fromState = (t: CaseTask): CaseTaskDto => ({
+  key: t.key,
+  title: t.title,
+  state: t.state,
+  dueDate: t.dueDate,
+  dueAt: t.dueAt,
+  overdue: t.overdue,
+  reviewLevel: t.state === 'SUBMITTED' || t.state === 'IN_REVIEW' ? t.reviewLevel + 1 : 0,
+  lastComment: t.lastComment ?? null,
+});
+
+/** Printable, path-free file name (the original name is kept for people, never used as a path). */
+function cleanFilename(name: string): string {
+  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base || 'evidence').slice(0, 255);
+}
+
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly repo: CasesRepository,
+    private readonly people: PeopleRepository,
+    private readonly units: UnitsRepository,
+    private readonly temporal: TemporalClientService,
+    private readonly storage: EvidenceStorage,
+    private readonly config: AppConfig,
+  ) {}
+
+  async detail(id: string): Promise<CaseDetailDto> {
+    const c = await this.find(id);
+    return {
+      id: c.id,
+      programmeId: c.programmeId,
+      workflowId: c.workflowId,
+      status: c.status,
+      version: c.version,
+      unitCode: c.unit.code,
+      unitName: c.unit.name,
+      timeZone: c.unit.timeZone,
+      tasks: c.tasks.map(toCaseTaskDto),
+      evidence: c.evidence.map(toEvidenceDto),
+    };
+  }
+
+  async upload(caseId: string, taskKey: string, actorEmail: string, file: UploadedFile | undefined): Promise<EvidenceDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertUnitMember(c, actorEmail);
+    if (!file) {
+      throw ApiError.invalid([{ field: 'file', rule: 'is required (multipart/form-data field "file")', message: 'wajib diisi (field multipart "file")' }]);
+    }
+    if (file.size === 0 || file.buffer.length === 0) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'EMPTY_FILE', { id: 'Berkas kosong', en: 'Empty file' }, { id: 'Berkas yang diunggah kosong (0 byte).', en: 'The uploaded file is empty (0 bytes).' });
+    }
+    if (file.buffer.length > this.config.evidence.maxBytes) {
+      throw this.tooLarge();
+    }
+    const type = await detectEvidenceType(file.buffer);
+    if (!type.ok) {
+      const allowed = Object.values(ALLOWED_EVIDENCE_TYPES).join(', ');
+      throw new ApiError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'UNSUPPORTED_FILE_TYPE',
+        { id: 'Jenis berkas tidak didukung', en: 'Unsupported file type' },
+        {
+          id: `Isi berkas ${type.detected ? `(${type.detected}) ` : ''}bukan jenis yang diterima. Jenis yang diterima: ${allowed}.`,
+          en: `The file content ${type.detected ? `(${type.detected}) ` : ''}is not an accepted type. Accepted: ${allowed}.`,
+        },
+      );
+    }
+    // Store first, then record: a crash in between leaves an unreferenced (content-addressed) file, never a row without its file.
+    const stored = await this.storage.put(file.buffer);
+    const row = await this.repo.insertEvidence({
+      caseId: c.id,
+      taskKey,
+      sha256: stored.sha256,
+      sizeBytes: stored.sizeBytes,
+      mediaType: type.mediaType,
+      filename: cleanFilename(file.originalname),
+      storageKey: stored.key,
+      uploadedBy: actorEmail,
+    });
+    return toEvidenceDto(row);
+  }
+
+  tooLarge(): ApiError {
+    const mb = (this.config.evidence.maxBytes / (1024 * 1024)).toFixed(1);
+    return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'FILE_TOO_LARGE', { id: 'Berkas terlalu besar', en: 'File too large' }, { id: `Ukuran berkas melebihi batas ${mb} MB.`, en: `The file exceeds the ${mb} MB limit.` });
+  }
+
+  async submit(caseId: string, taskKey: string, actorEmail: string, dto: SubmitTaskDto): Promise<TaskCommandResultDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertUnitMember(c, actorEmail);
+    const found = await this.repo.evidenceOfTask(c.id, taskKey, dto.evidenceIds);
+    if (found.length !== dto.evidenceIds.length) {
+      const known = new Set(found.map((e) => e.id));
+      const i = dto.evidenceIds.findIndex((id) => !known.has(id));
+      throw ApiError.invalid([{ field: `evidenceIds[${i}]`, rule: 'must be evidence uploaded to this task of this case', message: 'harus bukti yang diunggah untuk tugas ini pada kasus ini' }]);
+    }
+    const state = await this.temporal.client.workflow
+      .getHandle(c.workflowId)
+      .executeUpdate(submitTaskUpdate, { args: [{ taskKey, by: actorEmail, evidenceIds: dto.evidenceIds, note: dto.note }] });
+    return this.result(state, taskKey);
+  }
+
+  async review(caseId: string, taskKey: string, actorEmail: string, dto: ReviewTaskDto): Promise<TaskCommandResultDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertReviewer(c, actorEmail);
+    const handle = this.temporal.client.workflow.getHandle(c.workflowId);
+    const level = dto.level !== undefined ? dto.level - 1 : (c.tasks.find((t) => t.key === taskKey)?.reviewLevel ?? 0);
+    const state = await handle.executeUpdate(reviewTaskUpdate, {
+      args: [{ taskKey, by: actorEmail, decision: dto.decision, level, comment: dto.comment?.trim() || undefined }],
+    });
+    return this.result(state, taskKey);
+  }
+
+  async evidenceContent(id: string): Promise<{ meta: EvidenceDto; stream: Readable }> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.evidence(id) : null;
+    if (!row) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
+    return { meta: toEvidenceDto(row), stream: await this.storage.open(row.storageKey) };
+  }
+
+  private result(state: CaseState, taskKey: string): TaskCommandResultDto {
+    const task = state.tasks.find((t) => t.key === taskKey)!;
+    return { caseId: state.caseId, caseStatus: state.status, task: fromState(task) };
+  }
+
+  private async find(id: string): Promise<CaseRow> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.find(id) : null;
+    if (!row) throw ApiError.notFound({ id: 'Kasus', en: 'Case' }, id);
+    return row;
+  }
+
+  private assertTaskExists(c: CaseRow, taskKey: string): void {
+    const template = parseTemplate(c.programme.template.definition);
+    if (!template.tasks.some((t) => t.key === taskKey)) throw ApiError.notFound({ id: 'Tugas', en: 'Task' }, taskKey);
+  }
+
+  private async person(email: string) {
+    const person = await this.people.byEmail(email);
+    if (!person) throw ApiError.forbidden({ id: `${email} tidak terdaftar di Kawal.`, en: `${email} is not registered in Kawal.` });
+    return person;
+  }
+
+  private async assertUnitMember(c: CaseRow, email: string): Promise<void> {
+    const person = await this.person(email);
+    if (!(await this.people.holdsRole(person.id, ['UNIT_HEAD', 'UNIT_STAFF'], [c.unit.id]))) {
+      throw ApiError.forbidden({ id: `${email} bukan pimpinan atau staf ${c.unit.name}.`, en: `${email} is not the head or staff of ${c.unit.name}.` });
+    }
+  }
+
+  private async assertReviewer(c: CaseRow, email: string): Promise<void> {
+    const person = await this.person(email);
+    if (person.id === c.programme.coordinatorId) return;
+    const scope = await this.units.ancestry(c.unit.id);
+    if (!(await this.people.holdsRole(person.id, ['REVIEWER', 'COORDINATOR', 'ADMIN'], scope))) {
+      throw ApiError.forbidden({ id: `${email} tidak berwenang memeriksa tugas ${c.unit.name}.`, en: `${email} may not review the tasks of ${c.unit.name}.` });
+    }
+  }
+}

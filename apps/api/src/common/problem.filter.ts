@@ -1,0 +1,117 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Request, Response } from 'express';
+import { ApiError } from './api-error';
+import { requestLocale } from './locale';
+
+const STATUS_BY_WORKFLOW_CODE: Record<string, HttpStatus> = {
+  TASK_NOT_FOUND: HttpStatus.NOT_FOUND,
+  EVIDENCE_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+  DUPLICATE_EVIDENCE: HttpStatus.UNPROCESSABLE_ENTITY,
+  COMMENT_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+const WORKFLOW_TITLES: Record<string, { id: string; en: string }> = {
+  INVALID_STATE: { id: 'Perintah tidak sesuai dengan status tugas', en: 'Command does not fit the task state' },
+  WRONG_REVIEW_LEVEL: { id: 'Tingkat pemeriksaan tidak sesuai', en: 'Wrong review level' },
+  CASE_CLOSED: { id: 'Kasus sudah ditutup', en: 'The case is closed' },
+  EVIDENCE_REQUIRED: { id: 'Bukti belum cukup', en: 'Not enough evidence' },
+  COMMENT_REQUIRED: { id: 'Catatan wajib diisi', en: 'A comment is required' },
+  TASK_NOT_FOUND: { id: 'Tugas tidak ditemukan', en: 'Task not found' },
+  DUPLICATE_EVIDENCE: { id: 'Bukti tercantum dua kali', en: 'Evidence listed twice' },
+};
+
+const MULTER_ERRORS: Record<string, { status: HttpStatus; id: string; en: string }> = {
+  LIMIT_FILE_SIZE: { status: HttpStatus.PAYLOAD_TOO_LARGE, id: 'Berkas melebihi batas ukuran', en: 'The file exceeds the size limit' },
+  LIMIT_UNEXPECTED_FILE: { status: HttpStatus.BAD_REQUEST, id: 'Field berkas harus bernama "file"', en: 'The file field must be named "file"' },
+  LIMIT_FILE_COUNT: { status: HttpStatus.BAD_REQUEST, id: 'Hanya satu berkas per unggahan', en: 'Only one file per upload' },
+};
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance: string;
+  requestId: string;
+  errors?: unknown[];
+}
+
+/**
+ * Every error leaves the API as RFC 9457 application/problem+json with a stable `code`. Known errors keep their
+ * meaning; anything else is logged with the request id and answered with a generic 500 (no stack, no SQL).
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const locale = requestLocale(req);
+    const requestId = String(res.getHeader('x-request-id') ?? req.id ?? '');
+    const base = { instance: req.originalUrl, requestId };
+    const problem = this.toProblem(exception, locale, base);
+    if (problem.status >= 500) {
+      this.logger.error(`${req.method} ${req.originalUrl} -> ${problem.status} [${requestId}] ${(exception as Error)?.stack ?? String(exception)}`);
+    }
+    res.status(problem.status).type('application/problem+json').json(problem);
+  }
+
+  private toProblem(exception: unknown, locale: 'id' | 'en', base: { instance: string; requestId: string }): Problem {
+    const make = (status: number, code: string, title: string, detail: string, errors?: unknown[]): Problem => ({
+      type: `https://kawal.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+      title,
+      status,
+      detail,
+      code,
+      ...base,
+      ...(errors ? { errors } : {}),
+    });
+
+    if (exception instanceof ApiError) {
+      return make(exception.status, exception.code, exception.title[locale], exception.detail[locale], exception.errors);
+    }
+    if (exception instanceof WorkflowUpdateFailedError && exception.cause instanceof ApplicationFailure) {
+      const code = exception.cause.type ?? 'COMMAND_REJECTED';
+      const title = WORKFLOW_TITLES[code] ?? { id: 'Perintah ditolak', en: 'Command rejected' };
+      return make(STATUS_BY_WORKFLOW_CODE[code] ?? HttpStatus.CONFLICT, code, title[locale], exception.cause.message);
+    }
+    if (exception instanceof WorkflowNotFoundError) {
+      return make(HttpStatus.CONFLICT, 'CASE_NOT_RUNNING', locale === 'id' ? 'Kasus tidak sedang berjalan' : 'The case is not running', locale === 'id' ? 'Alur kerja kasus ini belum dimulai atau sudah selesai.' : 'The workflow of this case has not started yet or has already ended.');
+    }
+    const multerCode = (exception as { code?: string; name?: string })?.name === 'MulterError' ? (exception as { code: string }).code : undefined;
+    if (multerCode) {
+      const m = MULTER_ERRORS[multerCode] ?? { status: HttpStatus.BAD_REQUEST, id: 'Unggahan tidak valid', en: 'Invalid upload' };
+      return make(m.status, `UPLOAD_${multerCode}`, m[locale], m[locale]);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      if (status === HttpStatus.NOT_FOUND) {
+        return make(status, 'ROUTE_NOT_FOUND', locale === 'id' ? 'Alamat tidak ditemukan' : 'Route not found', message);
+      }
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
+        return make(status, 'PAYLOAD_TOO_LARGE', locale === 'id' ? 'Permintaan terlalu besar' : 'Request too large', message);
+      }
+      if (status < 500) {
+        const code = status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`;
+        return make(status, code, locale === 'id' ? 'Permintaan tidak valid' : 'Bad request', message);
+      }
+    }
+    const parseError = (exception as { type?: string })?.type === 'entity.parse.failed';
+    if (parseError) {
+      return make(HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', locale === 'id' ? 'JSON tidak valid' : 'Malformed JSON', locale === 'id' ? 'Isi permintaan bukan JSON yang valid.' : 'The request body is not valid JSON.');
+    }
+    return make(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'INTERNAL_ERROR',
+      locale === 'id' ? 'Terjadi kesalahan pada server' : 'Internal server error',
+      locale === 'id' ? `Kesalahan tak terduga. Sebutkan kode permintaan ${base.requestId} saat melapor.` : `Unexpected error. Quote request id ${base.requestId} when reporting it.`,
+    );
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { PrismaService } from '@kawal/database';
+import { Mailer } from '@kawal/mail';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+
+export class DependencyHealth {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiProperty({ description: 'Round-trip time of the check in milliseconds' }) latencyMs!: number;
+  @ApiProperty({ required: false, description: 'Why it is down' }) error?: string;
+}
+
+export class HealthDependencies {
+  @ApiProperty({ type: DependencyHealth }) temporal!: DependencyHealth;
+  @ApiProperty({ type: DependencyHealth }) database!: DependencyHealth;
+  @ApiProperty({ type: DependencyHealth }) mail!: DependencyHealth;
+}
+
+export class HealthReport {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiProperty({ example: '2026-11-22T08:00:00.000Z' }) checkedAt!: string;
+  @ApiProperty({ type: HealthDependencies }) dependencies!: HealthDependencies;
+}
+
+const TIMEOUT_MS = 3_000;
+
+async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'up', latencyMs: Date.now() - started };
+  } catch (err) {
+    // A short reason only: the error text of a driver may carry host names but never credentials or stacks.
+    const message = (err as Error).message.split('\n')[0].replace(/\/\/[^@\s]*@/g, '//***@').slice(0, 200);
+    return { status: 'down', latencyMs: Date.now() - started, error: message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly temporal: TemporalClientService,
+    private readonly mailer: Mailer,
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    const [temporal, database, mail] = await Promise.all([
+      probe(() => this.temporal.ping(TIMEOUT_MS)),
+      probe(() => this.prisma.$queryRaw`SELECT 1`),
+      probe(() => this.mailer.verify()),
+    ]);
+    const dependencies = { temporal, database, mail };
+    const up = Object.values(dependencies).every((d) => d.status === 'up');
+    return { status: up ? 'up' : 'down', checkedAt: new Date().toISOString(), dependencies };
+  }
+}

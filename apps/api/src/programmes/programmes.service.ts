@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { caseWorkflowId, programmeWorkflowId, ProgrammeWorkflowInput } from '@kawal/contracts';
+import { countByState } from '@kawal/domain';
+import { ApiError } from '../common/api-error';
+import { toCaseTaskDto } from '../cases/case.mapper';
+import { PeopleRepository } from '../people/people.repository';
+import { TemplatesService } from '../templates/templates.service';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+import { UnitsRepository } from '../units/units.repository';
+import { CasePageDto, LaunchProgrammeDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
+import { ProgrammesRepository } from './programmes.repository';
+
+type ProgrammeRow = NonNullable<Awaited<ReturnType<ProgrammesRepository['find']>>>;
+
+const toSummary = (p: ProgrammeRow): ProgrammeSummaryDto => ({
+  id: p.id,
+  name: p.name,
+  status: p.status,
+  templateKey: p.template.key,
+  templateVersion: p.template.version,
+  startDate: p.startDate.toISOString().slice(0, 10),
+  workflowId: p.workflowId,
+  caseCount: p._count.cases,
+});
+
+const encodeCursor = (workflowId: string) => Buffer.from(workflowId, 'utf8').toString('base64url');
+const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+
+@Injectable()
+export class ProgrammesService {
+  private readonly logger = new Logger(ProgrammesService.name);
+
+  constructor(
+    private readonly repo: ProgrammesRepository,
+    private readonly templates: TemplatesService,
+    private readonly people: PeopleRepository,
+    private readonly units: UnitsRepository,
+    private readonly temporal: TemporalClientService,
+  ) {}
+
+  async launch(dto: LaunchProgrammeDto): Promise<ProgrammeSummaryDto> {
+    const template = await this.templates.get(dto.templateKey, dto.templateVersion);
+    const coordinator = await this.people.byEmail(dto.coordinatorEmail);
+    if (!coordinator || !coordinator.roles.some((r) => r.role === 'COORDINATOR' || r.role === 'ADMIN')) {
+      throw ApiError.invalid([
+        { field: 'coordinatorEmail', rule: 'must be a registered person with the COORDINATOR or ADMIN role', message: 'harus orang terdaftar dengan peran COORDINATOR atau ADMIN' },
+      ]);
+    }
+    const units = await this.units.byCodes(dto.unitCodes);
+    if (units.length !== dto.unitCodes.length) {
+      const known = new Set(units.map((u) => u.code));
+      const errors = dto.unitCodes
+        .map((code, i) => ({ code, i }))
+        .filter(({ code }) => !known.has(code))
+        .slice(0, 20)
+        .map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` }));
+      throw ApiError.invalid(errors);
+    }
+
+    const id = randomUUID();
+    const workflowId = programmeWorkflowId(id);
+    await this.repo.createWithCases(
+      { id, name: dto.name, templateId: template.id, coordinatorId: coordinator.id, startDate: new Date(`${dto.startDate}T00:00:00Z`), workflowId },
+      units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code) })),
+    );
+    const input: ProgrammeWorkflowInput = { programmeId: id, caseCount: units.length };
+    try {
+      await this.temporal.client.workflow.start('programmeWorkflow', { taskQueue: this.temporal.taskQueue, workflowId, args: [input] });
+    } catch (err) {
+      this.logger.error(`programme ${id} could not start its workflow: ${(err as Error).message}`);
+      await this.repo.delete(id);
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'WORKFLOW_ENGINE_UNAVAILABLE',
+        { id: 'Mesin alur kerja tidak tersedia', en: 'Workflow engine unavailable' },
+        { id: 'Program tidak diluncurkan karena Temporal tidak dapat dihubungi. Tidak ada yang disimpan; coba lagi.', en: 'The programme was not launched because Temporal could not be reached. Nothing was saved; try again.' },
+      );
+    }
+    return this.summary(id);
+  }
+
+  async summary(id: string): Promise<ProgrammeSummaryDto> {
+    return toSummary(await this.find(id));
+  }
+
+  async list(): Promise<ProgrammeSummaryDto[]> {
+    return (await this.repo.list()).map(toSummary);
+  }
+
+  async progress(id: string): Promise<ProgrammeProgressDto> {
+    const programme = await this.find(id);
+    const p = await this.repo.progress(id);
+    const tasksByState = countByState([]);
+    for (const row of p.tasksByState) tasksByState[row.state] = row.count;
+    const taskCount = Object.values(tasksByState).reduce((a, b) => a + b, 0);
+    const done = tasksByState.APPROVED + tasksByState.WAIVED;
+    return {
+      ...toSummary(programme),
+      casesStarted: p.casesStarted,
+      casesByStatus: p.casesByStatus,
+      tasksByState,
+      taskCount,
+      percentApproved: taskCount === 0 ? 0 : Math.round((done / taskCount) * 10_000) / 100,
+      overdueCases: p.overdueCases,
+    };
+  }
+
+  async cases(id: string, cursor: string | undefined, limit: number): Promise<CasePageDto> {
+    await this.find(id);
+    const rows = await this.repo.casesPage(id, cursor ? decodeCursor(cursor) : undefined, limit);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((c) => ({
+        id: c.id,
+        workflowId: c.workflowId,
+        status: c.status,
+        unitCode: c.unit.code,
+        unitName: c.unit.name,
+        timeZone: c.unit.timeZone,
+        tasks: c.tasks.map(toCaseTaskDto),
+      })),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].workflowId) : null,
+    };
+  }
+
+  private async find(id: string): Promise<ProgrammeRow> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.find(id) : null;
+    if (!row) throw ApiError.notFound({ id: 'Program', en: 'Programme' }, id);
+    return row;
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '@kawal/activities';
+import { AppConfig, temporalConnectionOptions } from '@kawal/config';
+import { PrismaService } from '@kawal/database';
+import { Mailer } from '@kawal/mail';
+import { workflowBundleOptions } from './workflow-bundle';
+
+/**
+ * The Temporal worker inside Nest's lifecycle: created on init, run on bootstrap, shut down and awaited on destroy
+ * (so in-flight activities finish and nothing is half-written when the process stops).
+ */
+@Injectable()
+export class TemporalWorkerService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private worker?: Worker;
+  private running?: Promise<void>;
+  private nativeConnection?: NativeConnection;
+  private clientConnection?: Connection;
+  private mailer?: Mailer;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const options = temporalConnectionOptions(this.config.temporal);
+    this.nativeConnection = await NativeConnection.connect(options);
+    this.clientConnection = await Connection.connect(options);
+    const client = new Client({ connection: this.clientConnection, namespace: this.config.temporal.namespace });
+    this.mailer = new Mailer(this.config.smtp);
+    this.worker = await Worker.create({
+      connection: this.nativeConnection,
+      namespace: this.config.temporal.namespace,
+      taskQueue: this.config.temporal.taskQueue,
+      ...workflowBundleOptions(),
+      activities: createActivities({
+        prisma: this.prisma,
+        mailer: this.mailer,
+        client,
+        taskQueue: this.config.temporal.taskQueue,
+        publicBaseUrl: this.config.api.publicBaseUrl,
+      }),
+      shutdownGraceTime: '20 seconds',
+    });
+    this.logger.log(`worker ready on task queue "${this.config.temporal.taskQueue}" at ${options.address}`);
+  }
+
+  onApplicationBootstrap(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.running = worker.run().catch((err: unknown) => {
+      this.logger.error(`worker stopped with an error: ${(err as Error).message}`, (err as Error).stack);
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+    await this.nativeConnection?.close();
+    await this.clientConnection?.close();
+    this.mailer?.close();
+    this.logger.log('worker stopped');
+  }
+}

@@ -1,0 +1,137 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+import { envSchema, Env } from './env.schema';
+
+/** A configuration problem, described in one line naming the variable and the rule. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface TemporalSettings {
+  /** host:port of the frontend service; undefined means "run the local dev server" (npm start only). */
+  address?: string;
+  namespace: string;
+  taskQueue: string;
+  tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+  apiKey?: string;
+  cliPath?: string;
+  localPort: number;
+  localUiPort: number;
+}
+
+export interface SmtpSettings {
+  url?: string;
+  host?: string;
+  port?: number;
+  secure?: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+}
+
+/** The repository (or installed package) root: libs/config/src -> ../../.., also from dist/libs/config/src. */
+export function projectRoot(): string {
+  let dir = path.resolve(__dirname, '..', '..', '..');
+  if (path.basename(dir) === 'dist') dir = path.dirname(dir);
+  return dir;
+}
+
+export interface KawalConfig {
+  env: Env['NODE_ENV'];
+  /** Built-in programme templates, published at boot. */
+  templatesDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  locale: 'id' | 'en';
+  dataDir: string;
+  api: { host: string; port: number; publicBaseUrl: string };
+  temporal: TemporalSettings;
+  database: { url?: string; poolSize: number; embeddedPort: number };
+  smtp: SmtpSettings & { configured: boolean; maildevSmtpPort: number; maildevWebPort: number };
+  evidence: { dir: string; maxBytes: number };
+}
+
+function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const raw = env[name];
+  const got = raw === undefined ? '' : ` (got ${JSON.stringify(raw.length > 60 ? raw.slice(0, 57) + '...' : raw)})`;
+  return `${name} ${issue.message}${got}`;
+}
+
+/** Reads and validates the environment. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): KawalConfig {
+  // Treat empty strings as unset, as shells and .env files often export VAR= for "nothing".
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => describe(i, cleaned));
+    throw new ConfigError(`Invalid environment: ${issues.join('; ')}`);
+  }
+  const e = parsed.data;
+  const tlsWanted = e.TEMPORAL_TLS || !!e.TEMPORAL_TLS_CERT_PATH || !!e.TEMPORAL_TLS_CA_PATH || !!e.TEMPORAL_API_KEY;
+  if (!!e.TEMPORAL_TLS_CERT_PATH !== !!e.TEMPORAL_TLS_KEY_PATH) {
+    throw new ConfigError('Invalid environment: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  if (e.SMTP_URL && e.SMTP_HOST) {
+    throw new ConfigError('Invalid environment: SMTP_URL and SMTP_HOST are alternatives; set only one');
+  }
+  const dataDir = path.resolve(e.KAWAL_DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    templatesDir: path.join(projectRoot(), 'templates'),
+    logLevel: e.LOG_LEVEL,
+    locale: e.KAWAL_LOCALE,
+    dataDir,
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/+$/, ''),
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: tlsWanted
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      localPort: e.TEMPORAL_PORT,
+      localUiPort: e.TEMPORAL_UI_PORT,
+    },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embeddedPort: e.EMBEDDED_PG_PORT },
+    smtp: {
+      configured: !!(e.SMTP_URL || e.SMTP_HOST),
+      url: e.SMTP_URL,
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      user: e.SMTP_USER,
+      password: e.SMTP_PASSWORD,
+      from: e.MAIL_FROM,
+      maildevSmtpPort: e.MAILDEV_SMTP_PORT,
+      maildevWebPort: e.MAILDEV_WEB_PORT,
+    },
+    evidence: {
+      dir: path.resolve(e.EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
+      maxBytes: e.EVIDENCE_MAX_BYTES,
+    },
+  };
+}
+
+/** For processes that need a running dependency: fail fast with one line when it is not configured. */
+export function requireSetting<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new ConfigError(`Invalid environment: ${name} is required for this process`);
+  return value;
+}

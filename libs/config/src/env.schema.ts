@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Kawal reads, validated once at boot. Nothing else in the code base reads process.env.
+ * The README's table of variables mirrors this file.
+ */
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be an integer')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z.string().trim().min(1).optional();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
+  KAWAL_DATA_DIR: z.string().default('.data'),
+  KAWAL_LOCALE: z.enum(['id', 'en'], { error: 'must be id or en' }).default('id'),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://kawal.example.go.id' }).optional(),
+
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. temporal.example:7233')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('kawal'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(200, 'must be at most 200').default(10),
+  EMBEDDED_PG_PORT: port.default(5433),
+
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: port.optional(),
+  SMTP_SECURE: bool.optional(),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  MAIL_FROM: z.string().min(3).default('Kawal <kawal@localhost>'),
+  MAILDEV_SMTP_PORT: port.default(1025),
+  MAILDEV_WEB_PORT: port.default(1080),
+
+  EVIDENCE_DIR: optionalString,
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(1024 * 1024 * 1024, 'must be at most 1 GiB')
+    .default(20 * 1024 * 1024),
+});
+
+export type Env = z.infer<typeof envSchema>;

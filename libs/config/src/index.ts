@@ -1,0 +1,5 @@
+export * from './env.schema';
+export * from './config';
+export * from './config.module';
+export * from './temporal-connection';
+export * from './logging';

@@ -1,0 +1,3 @@
+export * from './prisma';
+export * from './prisma.service';
+export * from './database.module';

@@ -1,0 +1,3 @@
+export * from './calendar';
+export * from './template';
+export * from './case-state';
