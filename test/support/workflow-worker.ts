@@ -1,0 +1,59 @@
+import { Context } from '@temporalio/activity';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { KawalActivities, NotificationRequest } from '@kawal/contracts';
+import type { CaseState } from '@kawal/domain';
+import { workflowBundleOptions } from '../../apps/worker/src/workflow-bundle';
+
+let bundle: Promise<{ code: string }> | undefined;
+
+/** The workflow bundle is built once per test file (webpack takes a few seconds). */
+export async function workflowBundle(): Promise<{ code: string }> {
+  if (!bundle) {
+    const { bundleWorkflowCode } = await import('@temporalio/worker');
+    const opts = workflowBundleOptions();
+    bundle = bundleWorkflowCode({ workflowsPath: opts.workflowsPath!, webpackConfigHook: opts.bundlerOptions?.webpackConfigHook, logger: { ...console, trace: () => undefined, debug: () => undefined, info: () => undefined, log: () => undefined } as never });
+  }
+  return bundle;
+}
+
+export interface SentRecord {
+  request: NotificationRequest;
+  /** Server (time-skipped) time the activity was scheduled: when the workflow decided to send. */
+  scheduledAt: Date;
+}
+
+/**
+ * Records what the case workflow writes and sends, for workflow-logic tests on the time-skipping server.
+ * (The real activities against PostgreSQL and SMTP are exercised in test/integration.)
+ */
+export class RecordingActivities {
+  readonly snapshots: CaseState[] = [];
+  readonly sent: SentRecord[] = [];
+  private readonly keys = new Set<string>();
+
+  activities(): Partial<KawalActivities> {
+    return {
+      recordCaseState: async (state) => {
+        this.snapshots.push(state);
+        return { applied: true };
+      },
+      sendNotification: async (request) => {
+        if (!this.keys.has(request.idempotencyKey)) {
+          this.keys.add(request.idempotencyKey);
+          this.sent.push({ request, scheduledAt: new Date(Context.current().info.currentAttemptScheduledTimestampMs) });
+        }
+        return { status: 'sent', messageId: `<${request.idempotencyKey}>` };
+      },
+    };
+  }
+}
+
+export async function createTestWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: object): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+}
