@@ -3,12 +3,15 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
+    // The generated Prisma client imports its siblings as './x.js' (CommonJS output of TypeScript sources).
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@kawal/(contracts|domain|config|database|mail|storage|runtime)$': '<rootDir>/libs/$1/src',
     '^@kawal/activities$': '<rootDir>/activities',
     '^@kawal/workflows$': '<rootDir>/workflows',
   },
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120000,

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '@kawal/activities';
+import { ProgrammeWorkflowInput, programmeWorkflowId } from '@kawal/contracts';
+import { PrismaClient, createPrismaClient } from '@kawal/database';
+import { WorkingCalendar, localDateAt } from '@kawal/domain';
+import { Mailer } from '@kawal/mail';
+import { TestDatabase, createTestDatabase } from '../support/postgres';
+import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
+import { createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
+import { seedProgramme } from '../support/seed';
+import { workflowBundle } from '../support/workflow-worker';
+
+/**
+ * The clock at work with every real part: the time-skipping Temporal server, PostgreSQL through the real
+ * read-model and outbox activities, and an SMTP server over TCP that parses what arrives.
+ */
+describe('reminders through real PostgreSQL and SMTP (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  let smtp: SmtpReceiver;
+  let mailer: Mailer;
+
+  beforeAll(async () => {
+    [env, db, smtp] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), startSmtpReceiver()]);
+    prisma = createPrismaClient(db.url, 5);
+    mailer = new Mailer({ host: smtp.host, port: smtp.port, secure: false, from: 'Kawal <kawal@test.local>' });
+  });
+
+  afterAll(async () => {
+    mailer?.close();
+    await prisma?.$disconnect();
+    await Promise.all([env?.teardown(), smtp?.close()]);
+    await db?.drop();
+  });
+
+  it('launches the cases, emails each lurah a reminder before the deadline in their language, and projects state to PostgreSQL', async () => {
+    const programmeId = randomUUID();
+    const startDate = localDateAt(await env.currentTimeMs(), 'Asia/Makassar');
+    await seedProgramme(prisma, { programmeId, startDate, kelurahan: 3 });
+    const taskQueue = uniqueTaskQueue('reminders-int');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ prisma, mailer, client: env.client, taskQueue, publicBaseUrl: 'https://kawal.test' }),
+    });
+
+    await worker.runUntil(async () => {
+      const input: ProgrammeWorkflowInput = { programmeId, caseCount: 3, batchSize: 2 };
+      await env.client.workflow.start('programmeWorkflow', { taskQueue, workflowId: programmeWorkflowId(programmeId), args: [input] });
+      await env.sleep('30 days');
+
+      // 3 units x 2 tasks x 1 rung, one lurah each.
+      const messages = await smtp.waitFor(6, 30_000);
+      expect(messages).toHaveLength(6);
+      const calendar = new WorkingCalendar();
+      const first = calendar.onOrAfter(startDate);
+      const due1 = calendar.addWorkingDays(first, 10);
+      const [y, m, d] = due1.split('-').map(Number);
+      const bulan = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'][m - 1];
+
+      const toLurah1 = messages.filter((msg) => msg.to && JSON.stringify(msg.to).includes('lurah1@banjarbarukota.go.id'));
+      expect(toLurah1).toHaveLength(2);
+      const docReminder = toLurah1.find((msg) => msg.subject?.includes('Unggah dokumen standar pelayanan'))!;
+      expect(docReminder.subject).toBe(`[Kawal] Pengingat: "Unggah dokumen standar pelayanan" jatuh tempo ${d} ${bulan} ${y} (WITA)`);
+      expect(docReminder.text).toContain('dalam 2 hari kerja');
+      expect(docReminder.text).toContain('Tindak Lanjut Standar Pelayanan 2027');
+      expect(docReminder.html).toContain('https://kawal.test/cases/');
+      expect(docReminder.messageId).toMatch(/@kawal\.test>?$/);
+
+      const toLurah2 = messages.filter((msg) => JSON.stringify(msg.to).includes('lurah2@banjarbarukota.go.id'));
+      expect(toLurah2.map((msg) => msg.subject).sort()[0]).toMatch(/^\[Kawal\] Reminder: ".+" is due \d+ [A-Z][a-z]+ \d{4} \(WITA\)$/);
+
+      // Outbox: one SENT row per email, with the SMTP message id recorded.
+      const rows = await prisma.notification.findMany();
+      expect(rows).toHaveLength(6);
+      expect(rows.every((r) => r.status === 'SENT' && r.messageId && r.attempts === 1)).toBe(true);
+
+      // Read model: every case started, both tasks overdue and still open after 30 days.
+      const tasks = await prisma.task.findMany({ include: { case: true } });
+      expect(tasks).toHaveLength(6);
+      expect(tasks.every((t) => t.state === 'OPEN' && t.overdue)).toBe(true);
+      expect(tasks.filter((t) => t.key === 'standar-pelayanan').every((t) => t.dueDate.toISOString().startsWith(due1))).toBe(true);
+      expect(new Set(tasks.map((t) => t.case.version)).size).toBeGreaterThan(0);
+      expect(tasks.every((t) => t.case.version > 1)).toBe(true);
+    });
+  });
+
+  it('ignores a late or repeated read-model write (version guard)', async () => {
+    const own = await createTestDatabase();
+    const ownPrisma = createPrismaClient(own.url, 2);
+    const programmeId = randomUUID();
+    await seedProgramme(ownPrisma, { programmeId, startDate: '2027-01-04', kelurahan: 1 });
+    const c = await ownPrisma.case.findFirstOrThrow({ where: { programmeId } });
+    const { recordCaseState } = createActivities({ prisma: ownPrisma, mailer, client: env.client, taskQueue: 'unused', publicBaseUrl: 'https://kawal.test' });
+    const state = (version: number, taskState: 'OPEN' | 'SUBMITTED') => ({
+      caseId: c.id,
+      programmeId: c.programmeId,
+      unitCode: '63.72.01.1001',
+      timeZone: 'Asia/Makassar' as const,
+      status: 'ACTIVE' as const,
+      version,
+      tasks: [{ key: 'x', title: 'X', assigneeRole: 'UNIT_HEAD', state: taskState, dueDate: '2027-01-18', dueAt: '2027-01-18T15:59:59.999Z', overdue: false, reviewLevel: 0, reviewLevels: 1, minEvidence: 0, evidenceIds: [], remindersSent: [], history: [] }],
+    });
+    const base = c.version;
+    expect(await recordCaseState(state(base + 2, 'SUBMITTED'))).toEqual({ applied: true });
+    expect(await recordCaseState(state(base + 1, 'OPEN'))).toEqual({ applied: false });
+    expect(await recordCaseState(state(base + 2, 'OPEN'))).toEqual({ applied: false });
+    const task = await ownPrisma.task.findUniqueOrThrow({ where: { caseId_key: { caseId: c.id, key: 'x' } } });
+    expect(task.state).toBe('SUBMITTED');
+    expect((await ownPrisma.case.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(base + 2);
+    await ownPrisma.$disconnect();
+    await own.drop();
+  });
+});
