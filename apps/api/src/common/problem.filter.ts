@@ -22,12 +22,6 @@ const WORKFLOW_TITLES: Record<string, { id: string; en: string }> = {
   DUPLICATE_EVIDENCE: { id: 'Bukti tercantum dua kali', en: 'Evidence listed twice' },
 };
 
-const MULTER_ERRORS: Record<string, { status: HttpStatus; id: string; en: string }> = {
-  LIMIT_FILE_SIZE: { status: HttpStatus.PAYLOAD_TOO_LARGE, id: 'Berkas melebihi batas ukuran', en: 'The file exceeds the size limit' },
-  LIMIT_UNEXPECTED_FILE: { status: HttpStatus.BAD_REQUEST, id: 'Field berkas harus bernama "file"', en: 'The file field must be named "file"' },
-  LIMIT_FILE_COUNT: { status: HttpStatus.BAD_REQUEST, id: 'Hanya satu berkas per unggahan', en: 'Only one file per upload' },
-};
-
 interface Problem {
   type: string;
   title: string;
@@ -83,11 +77,6 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof WorkflowNotFoundError) {
       return make(HttpStatus.CONFLICT, 'CASE_NOT_RUNNING', locale === 'id' ? 'Kasus tidak sedang berjalan' : 'The case is not running', locale === 'id' ? 'Alur kerja kasus ini belum dimulai atau sudah selesai.' : 'The workflow of this case has not started yet or has already ended.');
     }
-    const multerCode = (exception as { code?: string; name?: string })?.name === 'MulterError' ? (exception as { code: string }).code : undefined;
-    if (multerCode) {
-      const m = MULTER_ERRORS[multerCode] ?? { status: HttpStatus.BAD_REQUEST, id: 'Unggahan tidak valid', en: 'Invalid upload' };
-      return make(m.status, `UPLOAD_${multerCode}`, m[locale], m[locale]);
-    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -96,16 +85,16 @@ export class ProblemFilter implements ExceptionFilter {
         return make(status, 'ROUTE_NOT_FOUND', locale === 'id' ? 'Alamat tidak ditemukan' : 'Route not found', message);
       }
       if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
-        return make(status, 'PAYLOAD_TOO_LARGE', locale === 'id' ? 'Permintaan terlalu besar' : 'Request too large', message);
+        // Multer's file-size limit and the JSON body limit both arrive here (Nest maps them to 413).
+        return make(status, 'PAYLOAD_TOO_LARGE', locale === 'id' ? 'Permintaan terlalu besar' : 'Request too large', locale === 'id' ? 'Berkas atau isi permintaan melebihi batas ukuran.' : 'The file or request body exceeds the size limit.');
+      }
+      if (status === HttpStatus.BAD_REQUEST) {
+        // Our own validation raises ApiError; a bare 400 here is Nest's mapping of an unparseable body or URL.
+        return make(status, 'MALFORMED_REQUEST', locale === 'id' ? 'Permintaan tidak dapat dibaca' : 'Malformed request', locale === 'id' ? 'Isi permintaan bukan JSON yang valid, atau alamatnya rusak.' : 'The request body is not valid JSON, or the URL is malformed.');
       }
       if (status < 500) {
-        const code = status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`;
-        return make(status, code, locale === 'id' ? 'Permintaan tidak valid' : 'Bad request', message);
+        return make(status, `HTTP_${status}`, locale === 'id' ? 'Permintaan tidak valid' : 'Bad request', message);
       }
-    }
-    const parseError = (exception as { type?: string })?.type === 'entity.parse.failed';
-    if (parseError) {
-      return make(HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', locale === 'id' ? 'JSON tidak valid' : 'Malformed JSON', locale === 'id' ? 'Isi permintaan bukan JSON yang valid.' : 'The request body is not valid JSON.');
     }
     return make(
       HttpStatus.INTERNAL_SERVER_ERROR,

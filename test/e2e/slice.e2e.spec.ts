@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig } from '@kawal/config';
+import { localDateAt } from '@kawal/domain';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { freePort } from '../support/ports';
+import { TestDatabase, createTestDatabase } from '../support/postgres';
+import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
+import { createLocalDevEnv, uniqueTaskQueue } from '../support/temporal';
+
+/**
+ * The vertical slice end to end, over HTTP, with every real part: the Temporal dev server, PostgreSQL, an SMTP
+ * server over TCP, the real worker process module and the real API application.
+ */
+describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let smtp: SmtpReceiver;
+  let worker: INestApplicationContext;
+  let api: INestApplication;
+  let base: string;
+  let evidenceDir: string;
+  const MAX_BYTES = 64 * 1024;
+
+  const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json', ...headers } : headers,
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+  const as = (email: string) => ({ 'x-actor-email': email });
+  const fileForm = (content: Buffer, name: string, type = 'application/octet-stream') => {
+    const form = new FormData();
+    form.append('file', new Blob([content], { type }), name);
+    return form;
+  };
+  const storedFiles = () => (readdirSync(evidenceDir, { recursive: true }) as string[]).filter((f) => statSync(path.join(evidenceDir, f)).isFile());
+
+  beforeAll(async () => {
+    [env, db, smtp] = await Promise.all([createLocalDevEnv(), createTestDatabase(), startSmtpReceiver()]);
+    evidenceDir = mkdtempSync(path.join(os.tmpdir(), 'kawal-evidence-'));
+    const port = await freePort();
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: '5',
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('e2e'),
+      SMTP_URL: `smtp://${smtp.host}:${smtp.port}`,
+      MAIL_FROM: 'Kawal <kawal@kawal.test>',
+      API_PORT: String(port),
+      PUBLIC_BASE_URL: 'http://kawal.test',
+      EVIDENCE_DIR: evidenceDir,
+      EVIDENCE_MAX_BYTES: String(MAX_BYTES),
+    });
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
+    api = await createApiApp(config);
+    await api.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    await Promise.all([env?.teardown(), smtp?.close()]);
+    await db?.drop();
+    rmSync(evidenceDir, { recursive: true, force: true });
+  });
+
+  it('reports every dependency up on /health and serves OpenAPI and Swagger UI', async () => {
+    const health = await call('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('up');
+    expect(Object.keys(health.body.dependencies).sort()).toEqual(['database', 'mail', 'temporal']);
+    for (const dep of Object.values(health.body.dependencies) as Array<{ status: string }>) expect(dep.status).toBe('up');
+
+    const spec = await call('GET', '/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(spec.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/health', '/programmes', '/programmes/{id}', '/cases/{id}/tasks/{taskKey}/evidence', '/cases/{id}/tasks/{taskKey}/review']));
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+
+  it('answers bad input with problem+json naming the field, in Indonesian or English', async () => {
+    const bad = await call('POST', '/units', { code: 'kota banjarbaru', name: '', kind: 'KOTA' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.title).toBe('Masukan tidak valid');
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['code', 'name']);
+    expect(bad.headers.get('x-request-id')).toBeTruthy();
+
+    const english = await call('POST', '/units', { code: '63', name: 'X', kind: 'NEGARA' }, { 'accept-language': 'en-US' });
+    expect(english.status).toBe(400);
+    expect(english.body.title).toBe('Invalid input');
+    expect(english.body.errors[0].field).toBe('kind');
+
+    const malformed = await fetch(`${base}/units`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).code).toBe('MALFORMED_REQUEST');
+
+    const template = await call('POST', '/templates', {
+      key: 'rusak',
+      version: 1,
+      name: { id: 'Rusak' },
+      tasks: [{ key: 'a', title: { id: 'A' }, assigneeRole: 'UNIT_HEAD', due: { from: 'programmeStart', workingDays: 0 } }],
+    });
+    expect(template.status).toBe(400);
+    expect(template.body.errors).toEqual([expect.objectContaining({ field: 'tasks[0].due.workingDays', rule: 'must be at least 1' })]);
+
+    const unknown = await call('GET', '/no-such-route');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('ROUTE_NOT_FOUND');
+    expect(JSON.stringify(unknown.body)).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('launches a programme, takes evidence and a submission, returns and approves it, and shows progress', async () => {
+    // Units and people.
+    expect((await call('POST', '/units', { code: '63.72', name: 'Kota Banjarbaru', kind: 'KOTA' })).status).toBe(201);
+    expect((await call('POST', '/units', { code: '63.72.01', name: 'Banjarbaru Utara', kind: 'KECAMATAN', parentCode: '63.72' })).status).toBe(201);
+    const kelurahan = ['Loktabat Utara', 'Mentaos', 'Komet'];
+    for (const [i, name] of kelurahan.entries()) {
+      const unit = await call('POST', '/units', { code: `63.72.01.100${i + 1}`, name, kind: 'KELURAHAN', parentCode: '63.72.01' });
+      expect(unit.status).toBe(201);
+      expect(unit.body.timeZone).toBe('Asia/Makassar');
+      expect((await call('POST', '/people', { email: `lurah${i + 1}@banjarbarukota.go.id`, name: `Lurah ${name}`, roles: [{ role: 'UNIT_HEAD', unitCode: `63.72.01.100${i + 1}` }] })).status).toBe(201);
+    }
+    expect((await call('POST', '/people', { email: 'organisasi@banjarbarukota.go.id', name: 'Bagian Organisasi', roles: [{ role: 'COORDINATOR', unitCode: '63.72' }] })).status).toBe(201);
+
+    // The built-in template was published at boot.
+    const templates = await call('GET', '/templates');
+    expect(templates.body.map((t: { key: string }) => t.key)).toContain('tindak-lanjut-standar-pelayanan');
+
+    const startDate = localDateAt(Date.now(), 'Asia/Makassar');
+    const invalidLaunch = await call('POST', '/programmes', { name: 'X', templateKey: 'tindak-lanjut-standar-pelayanan', startDate: '2027-02-30', unitCodes: ['63.72.01.1001', '63.72.01.9999'], coordinatorEmail: 'organisasi@banjarbarukota.go.id' });
+    expect(invalidLaunch.status).toBe(400);
+    expect(invalidLaunch.body.errors.map((e: { field: string }) => e.field)).toEqual(['startDate']);
+
+    const launch = await call('POST', '/programmes', {
+      name: 'Tindak Lanjut Standar Pelayanan Banjarbaru',
+      templateKey: 'tindak-lanjut-standar-pelayanan',
+      startDate,
+      unitCodes: ['63.72.01.1001', '63.72.01.1002', '63.72.01.1003'],
+      coordinatorEmail: 'organisasi@banjarbarukota.go.id',
+    });
+    expect(launch.status).toBe(201);
+    expect(launch.body.caseCount).toBe(3);
+    const programmeId: string = launch.body.id;
+
+    // Every case is a running Temporal workflow and writes its tasks to the read model.
+    let progress = await call('GET', `/programmes/${programmeId}`);
+    for (let i = 0; i < 100 && (progress.body.casesStarted < 3 || progress.body.taskCount < 6); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      progress = await call('GET', `/programmes/${programmeId}`);
+    }
+    expect(progress.body).toMatchObject({ casesStarted: 3, taskCount: 6, percentApproved: 0 });
+    expect(progress.body.tasksByState.OPEN).toBe(6);
+
+    const page1 = await call('GET', `/programmes/${programmeId}/cases?limit=2`);
+    expect(page1.body.items).toHaveLength(2);
+    const page2 = await call('GET', `/programmes/${programmeId}/cases?limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items).toHaveLength(1);
+    expect(page2.body.nextCursor).toBeNull();
+    const cases = [...page1.body.items, ...page2.body.items];
+    for (const c of cases) {
+      const description = await env.client.workflow.getHandle(c.workflowId).describe();
+      expect(description.status.name).toBe('RUNNING');
+      expect(c.tasks.map((t: { state: string }) => t.state)).toEqual(['OPEN', 'OPEN']);
+    }
+    const case1 = cases.find((c) => c.unitCode === '63.72.01.1001');
+    const taskUrl = `/cases/${case1.id}/tasks/standar-pelayanan`;
+
+    // Uploads: wrong person, empty, wrong type, too large: refused, and nothing stored.
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n', 'latin1'), Buffer.alloc(2048, 0x20), Buffer.from('\n%%EOF\n')]);
+    expect((await call('POST', `${taskUrl}/evidence`, fileForm(pdf, 'sp.pdf'), as('lurah2@banjarbarukota.go.id'))).status).toBe(403);
+    expect((await call('POST', `${taskUrl}/evidence`, fileForm(pdf, 'sp.pdf'))).status).toBe(401);
+    const empty = await call('POST', `${taskUrl}/evidence`, fileForm(Buffer.alloc(0), 'kosong.pdf', 'application/pdf'), as('lurah1@banjarbarukota.go.id'));
+    expect([empty.status, empty.body.code]).toEqual([400, 'EMPTY_FILE']);
+    const exe = await call('POST', `${taskUrl}/evidence`, fileForm(Buffer.from('MZ\x90\x00 this is not a document at all'), 'sp.pdf', 'application/pdf'), as('lurah1@banjarbarukota.go.id'));
+    expect([exe.status, exe.body.code]).toEqual([415, 'UNSUPPORTED_FILE_TYPE']);
+    const huge = await call('POST', `${taskUrl}/evidence`, fileForm(Buffer.concat([pdf, Buffer.alloc(MAX_BYTES)]), 'besar.pdf'), as('lurah1@banjarbarukota.go.id'));
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(storedFiles()).toEqual([]);
+
+    const upload = await call('POST', `${taskUrl}/evidence`, fileForm(pdf, '../../etc/standar pelayanan.pdf', 'text/plain'), as('lurah1@banjarbarukota.go.id'));
+    expect(upload.status).toBe(201);
+    expect(upload.body).toMatchObject({ sha256: createHash('sha256').update(pdf).digest('hex'), sizeBytes: pdf.length, mediaType: 'application/pdf', filename: 'standar pelayanan.pdf' });
+    expect(storedFiles()).toHaveLength(1);
+    const download = await fetch(`${base}/evidence/${upload.body.id}/content`);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+
+    // Submit, then the coordinator returns it with a comment: the lurah gets an email.
+    const notEnough = await call('POST', `${taskUrl}/submit`, { evidenceIds: [] }, as('lurah1@banjarbarukota.go.id'));
+    expect([notEnough.status, notEnough.body.code]).toEqual([422, 'EVIDENCE_REQUIRED']);
+    const submitted = await call('POST', `${taskUrl}/submit`, { evidenceIds: [upload.body.id], note: 'Mohon diperiksa' }, as('lurah1@banjarbarukota.go.id'));
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.task).toMatchObject({ state: 'SUBMITTED', reviewLevel: 1 });
+    const twice = await call('POST', `${taskUrl}/submit`, { evidenceIds: [upload.body.id] }, as('lurah1@banjarbarukota.go.id'));
+    expect([twice.status, twice.body.code]).toEqual([409, 'INVALID_STATE']);
+
+    expect((await call('POST', `${taskUrl}/review`, { decision: 'approve' }, as('lurah1@banjarbarukota.go.id'))).status).toBe(403);
+    const noComment = await call('POST', `${taskUrl}/review`, { decision: 'return' }, as('organisasi@banjarbarukota.go.id'));
+    expect([noComment.status, noComment.body.code]).toEqual([422, 'COMMENT_REQUIRED']);
+    const returned = await call('POST', `${taskUrl}/review`, { decision: 'return', comment: 'Lampirkan SK penetapan standar pelayanan.' }, as('organisasi@banjarbarukota.go.id'));
+    expect(returned.status).toBe(200);
+    expect(returned.body.task).toMatchObject({ state: 'RETURNED', lastComment: 'Lampirkan SK penetapan standar pelayanan.' });
+
+    const [returnedMail] = await smtp.waitFor(1, 20_000);
+    expect(returnedMail.subject).toBe('[Kawal] Dikembalikan untuk perbaikan: "Unggah dokumen standar pelayanan"');
+    expect(JSON.stringify(returnedMail.to)).toContain('lurah1@banjarbarukota.go.id');
+    expect(returnedMail.text).toContain('Lampirkan SK penetapan standar pelayanan.');
+    expect(returnedMail.text).toContain(`http://kawal.test/cases/${case1.id}/tasks/standar-pelayanan`);
+
+    // Resubmit and approve.
+    expect((await call('POST', `${taskUrl}/submit`, { evidenceIds: [upload.body.id] }, as('lurah1@banjarbarukota.go.id'))).status).toBe(200);
+    const approved = await call('POST', `${taskUrl}/review`, { decision: 'approve', level: 1 }, as('organisasi@banjarbarukota.go.id'));
+    expect(approved.status).toBe(200);
+    expect(approved.body.task.state).toBe('APPROVED');
+    const again = await call('POST', `${taskUrl}/review`, { decision: 'approve', level: 1 }, as('organisasi@banjarbarukota.go.id'));
+    expect([again.status, again.body.code]).toEqual([409, 'INVALID_STATE']);
+    const mails = await smtp.waitFor(2, 20_000);
+    expect(mails[1].subject).toBe('[Kawal] Disetujui: "Unggah dokumen standar pelayanan"');
+
+    // The read model shows it.
+    const detail = await call('GET', `/cases/${case1.id}`);
+    expect(detail.body.tasks.find((t: { key: string }) => t.key === 'standar-pelayanan').state).toBe('APPROVED');
+    expect(detail.body.evidence).toHaveLength(1);
+    progress = await call('GET', `/programmes/${programmeId}`);
+    expect(progress.body.tasksByState).toMatchObject({ APPROVED: 1, OPEN: 5 });
+    expect(progress.body.percentApproved).toBe(16.67);
+  });
+});
