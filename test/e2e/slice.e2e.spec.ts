@@ -116,7 +116,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
 
     const malformed = await fetch(`${base}/units`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).code).toBe('MALFORMED_REQUEST');
+    expect(((await malformed.json()) as { code: string }).code).toBe('MALFORMED_REQUEST');
 
     const template = await call('POST', '/templates', {
       key: 'rusak',
