@@ -59,8 +59,8 @@ describe('assertPortFree', () => {
   });
 });
 
-const posix = process.platform !== 'win32';
-(posix ? describe : describe.skip)('resolveTemporalCli / resolveTimeSkippingServer', () => {
+// Kawal runs on POSIX systems only (process groups, signals), as do these tests.
+describe('resolveTemporalCli / resolveTimeSkippingServer', () => {
   let tmp: string;
   let explicitDir: string;
   let pathDir: string;
@@ -133,7 +133,7 @@ describe('connection URLs', () => {
   });
 });
 
-(posix ? describe : describe.skip)('stopChild', () => {
+describe('stopChild', () => {
   it('stops a child with SIGTERM', async () => {
     const lines: string[] = [];
     const child = spawnManaged(process.execPath, ['-e', "console.log('up'); setInterval(() => {}, 1000)"], 'test', {
