@@ -11,19 +11,27 @@ export class TemporalClientService implements OnModuleDestroy {
   readonly connection: Connection;
   readonly client: Client;
   readonly taskQueue: string;
+  /**
+   * A second connection for health probes, without the client's gRPC retry interceptor: that interceptor keeps
+   * retrying an unreachable server on timers that ignore cancellation and would fire after shutdown.
+   */
+  private readonly probeConnection: Connection;
 
   constructor(config: AppConfig) {
-    this.connection = Connection.lazy(temporalConnectionOptions(config.temporal));
+    const options = temporalConnectionOptions(config.temporal);
+    this.connection = Connection.lazy(options);
+    this.probeConnection = Connection.lazy({ ...options, interceptors: [] });
     this.client = new Client({ connection: this.connection, namespace: config.temporal.namespace });
     this.taskQueue = config.temporal.taskQueue;
   }
 
-  /** Round-trips to the frontend service within the timeout. */
+  /** Round-trips to the frontend service once, within the timeout. */
   async ping(timeoutMs = 3_000): Promise<void> {
-    await this.connection.withDeadline(Date.now() + timeoutMs, () => this.connection.workflowService.getSystemInfo({}));
+    const c = this.probeConnection;
+    await c.withDeadline(Date.now() + timeoutMs, () => c.workflowService.getSystemInfo({}));
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.connection.close();
+    await Promise.all([this.connection.close(), this.probeConnection.close()]);
   }
 }
