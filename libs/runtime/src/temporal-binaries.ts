@@ -1,12 +1,8 @@
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
+import { projectRoot } from '@kawal/config';
 
-/** Project root: libs/runtime/src -> ../../.. (also correct from dist/libs/runtime/src via the dist check). */
-export function projectRoot(): string {
-  let dir = path.resolve(__dirname, '..', '..', '..');
-  if (path.basename(dir) === 'dist') dir = path.dirname(dir);
-  return dir;
-}
+export { projectRoot };
 
 function isExecutable(file: string): boolean {
   try {
