@@ -4,9 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  resolver: '<rootDir>/test/support/jest-resolver.js',
   moduleNameMapper: {
-    // The generated Prisma client imports its siblings as './x.js' (CommonJS output of TypeScript sources).
-    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@kawal/(contracts|domain|config|database|mail|storage|runtime)$': '<rootDir>/libs/$1/src',
     '^@kawal/activities$': '<rootDir>/activities',
     '^@kawal/workflows$': '<rootDir>/workflows',

@@ -1,4 +1,9 @@
-/** Jest globalTeardown: stops the run's database server and removes its files (see global-setup.ts). */
+/**
+ * Jest globalTeardown: stops the run's database server and removes its files (see global-setup.ts), then arms a
+ * hang guard: if the jest process is still alive FORCE_EXIT_AFTER_MS later, something a test started (a Temporal
+ * worker, a connection pool, a server) is keeping it alive; we say so and exit with jest's own exit code instead of
+ * hanging until CI's timeout. KAWAL_TEST_NO_FORCE_EXIT=1 disables the guard (then use --detectOpenHandles).
+ */
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { globalTestState } from './postgres-server';
@@ -22,7 +27,23 @@ async function cleanExternal(adminUrl: string, runId: string): Promise<void> {
   }
 }
 
-export default async function globalTeardown(): Promise<void> {
+const FORCE_EXIT_AFTER_MS = 10_000;
+
+function armHangGuard(globalConfig: { watch?: boolean; watchAll?: boolean } | undefined): void {
+  if (globalConfig?.watch || globalConfig?.watchAll || process.env.KAWAL_TEST_NO_FORCE_EXIT === '1') return;
+  const timer = setTimeout(() => {
+    process.stderr.write(
+      `\n[test-support] jest was still running ${FORCE_EXIT_AFTER_MS / 1000}s after globalTeardown: a test left ` +
+        'open handles (run `npx jest --detectOpenHandles <file>`); exiting.\n',
+    );
+    // No argument: jest-cli sets process.exitCode (non-zero when tests failed) in its own 'exit' listener.
+    process.exit();
+  }, FORCE_EXIT_AFTER_MS);
+  timer.unref(); // never the reason the process stays alive
+}
+
+export default async function globalTeardown(globalConfig?: { watch?: boolean; watchAll?: boolean }): Promise<void> {
+  armHangGuard(globalConfig);
   const state = globalTestState();
   const { server, info, infoFile, unregisterInfoFileCleanup } = state;
   state.server = undefined;

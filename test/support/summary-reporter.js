@@ -38,14 +38,27 @@ class SummaryReporter {
     this.line = line;
     if (!this.exitHookInstalled) {
       this.exitHookInstalled = true;
-      process.on('exit', () => {
+      const print = () => {
+        if (this.printed) return;
+        this.printed = true;
         const text = `\n${this.line}\n`;
         try {
           require('node:fs').writeSync(1, text);
         } catch {
           process.stdout.write(text);
         }
-      });
+      };
+      process.on('exit', print);
+      // Killed after the run (e.g. CI's timeout because leaked handles keep jest alive): still print the counts,
+      // then let the signal do what it would have done.
+      for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+        const onSignal = () => {
+          print();
+          process.removeListener(sig, onSignal);
+          if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+        };
+        process.on(sig, onSignal);
+      }
     }
   }
 }

@@ -1,4 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KawalActivities, NotificationRequest } from '@kawal/contracts';
@@ -56,4 +60,17 @@ export async function createTestWorker(env: TestWorkflowEnvironment, taskQueue: 
     workflowBundle: await workflowBundle(),
     activities,
   });
+}
+
+export const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+
+/**
+ * With KAWAL_RECORD_HISTORIES=1, saves the workflow's event history under test/fixtures/histories, where the replay
+ * test keeps proving that every committed history still replays on the current workflow code. Record new histories
+ * before changing workflow logic, then put the change behind patched().
+ */
+export async function recordHistoryIfAsked(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.KAWAL_RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  await writeFile(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
 }

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CaseWorkflowInput, caseStateQuery, reviewTaskUpdate, submitTaskUpdate } from '@kawal/contracts';
 import { TemplateDefinition, WorkingCalendar, localDateAt, localTimeToInstant, parseTemplate } from '@kawal/domain';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
 
 const template: TemplateDefinition = parseTemplate({
   key: 'uji-dua-tugas',
@@ -76,6 +76,7 @@ describe('case workflow (time-skipping server)', () => {
       // Every snapshot the read model received moves forward.
       const versions = recorder.snapshots.map((s) => s.version);
       expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+      await recordHistoryIfAsked(handle, 'case-reminders-overdue');
     });
     expect(Date.now() - startedWall).toBeLessThan(60_000);
   });
@@ -107,6 +108,7 @@ describe('case workflow (time-skipping server)', () => {
       const returned = recorder.sent.find((s) => s.request.message.kind === 'task-returned')!;
       expect(returned.request.message).toMatchObject({ comment: 'Tanda tangan belum ada', taskTitle: 'Dokumen' });
       expect(recorder.snapshots.at(-1)?.status).toBe('COMPLETED');
+      await recordHistoryIfAsked(handle, 'case-submit-return-approve');
     });
   });
 
