@@ -206,8 +206,12 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(upload.status).toBe(201);
     expect(upload.body).toMatchObject({ sha256: createHash('sha256').update(pdf).digest('hex'), sizeBytes: pdf.length, mediaType: 'application/pdf', filename: 'standar pelayanan.pdf' });
     expect(storedFiles()).toHaveLength(1);
-    const download = await fetch(`${base}/evidence/${upload.body.id}/content`);
+    const download = await fetch(`${base}/evidence/${upload.body.id}/content`, { headers: as('organisasi@banjarbarukota.go.id') });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    expect((await call('GET', `/evidence/${upload.body.id}/content`, undefined, as('lurah2@banjarbarukota.go.id'))).status).toBe(404);
+    expect((await call('GET', `/evidence/${upload.body.id}/content`)).status).toBe(401);
 
     // Submit, then the coordinator returns it with a comment: the lurah gets an email.
     const notEnough = await call('POST', `${taskUrl}/submit`, { evidenceIds: [] }, as('lurah1@banjarbarukota.go.id'));

@@ -76,11 +76,12 @@ export class CasesController {
   }
 
   @Get('evidence/:id/content')
-  @ApiOperation({ summary: 'Download a piece of evidence' })
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Download a piece of evidence (for the unit, reviewers and observers above it, and the coordinator)' })
   @ApiOkResponse({ description: 'The file, with its detected media type' })
-  @ApiNotFoundResponse({ type: ProblemDto })
-  async content(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const { meta, stream } = await this.cases.evidenceContent(id);
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such evidence, or not visible to this person' })
+  async content(@Param('id') id: string, @ActorEmail() actor: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const { meta, stream } = await this.cases.evidenceContent(id, actor);
     res.setHeader('Content-Type', meta.mediaType);
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.filename)}`);
     res.setHeader('X-Content-SHA256', meta.sha256);

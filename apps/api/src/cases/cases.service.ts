@@ -153,9 +153,18 @@ export class CasesService {
     return this.result(state, taskKey);
   }
 
-  async evidenceContent(id: string): Promise<{ meta: EvidenceDto; stream: Readable }> {
+  /** Evidence is readable by whoever may see the case: its unit, reviewers and observers above it, the coordinator. */
+  async evidenceContent(id: string, actorEmail: string): Promise<{ meta: EvidenceDto; stream: Readable }> {
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.evidence(id) : null;
     if (!row) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
+    const c = await this.find(row.caseId);
+    const person = await this.person(actorEmail);
+    const allowed =
+      person.id === c.programme.coordinatorId ||
+      (await this.people.holdsRole(person.id, ['UNIT_HEAD', 'UNIT_STAFF'], [c.unit.id])) ||
+      (await this.people.holdsRole(person.id, ['REVIEWER', 'COORDINATOR', 'ADMIN', 'OBSERVER'], await this.units.ancestry(c.unit.id)));
+    // Someone who may not see the case is not told the evidence exists.
+    if (!allowed) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
     return { meta: toEvidenceDto(row), stream: await this.storage.open(row.storageKey) };
   }
 
