@@ -48,7 +48,9 @@ function rejectWith(check: () => void): void {
   try {
     check();
   } catch (err) {
-    if (err instanceof CommandRejected) throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+    if (err instanceof CommandRejected) {
+      throw ApplicationFailure.create({ type: err.code, message: err.reason.en, details: [err.reason], nonRetryable: true });
+    }
     throw err;
   }
 }

@@ -216,6 +216,9 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     // Submit, then the coordinator returns it with a comment: the lurah gets an email.
     const notEnough = await call('POST', `${taskUrl}/submit`, { evidenceIds: [] }, as('lurah1@banjarbarukota.go.id'));
     expect([notEnough.status, notEnough.body.code]).toEqual([422, 'EVIDENCE_REQUIRED']);
+    expect(notEnough.body.detail).toBe('tugas "standar-pelayanan" memerlukan paling sedikit 1 bukti, baru 0');
+    const notEnoughEn = await call('POST', `${taskUrl}/submit`, { evidenceIds: [] }, { ...as('lurah1@banjarbarukota.go.id'), 'accept-language': 'en' });
+    expect(notEnoughEn.body.detail).toBe('task "standar-pelayanan" needs at least 1 piece(s) of evidence, got 0');
     const submitted = await call('POST', `${taskUrl}/submit`, { evidenceIds: [upload.body.id], note: 'Mohon diperiksa' }, as('lurah1@banjarbarukota.go.id'));
     expect(submitted.status).toBe(200);
     expect(submitted.body.task).toMatchObject({ state: 'SUBMITTED', reviewLevel: 1 });

@@ -18,12 +18,13 @@
  *  - 'external': TEST_DATABASE_URL was set; same behaviour as 'postgres' on that server (its user must be allowed
  *    to CREATE DATABASE).
  *  - 'pglite': fallback when no PostgreSQL binaries are found (PGlite 0.4 = PostgreSQL 17 in WebAssembly, served
- *    over TCP by pglite-socket). LIMITATION: PGlite has exactly ONE database and serialises all queries. Every
- *    createTestDatabase() call returns that same database after resetting it (all user schemas dropped, `public`
- *    recreated) and, for migrated=true, re-applying the migrations (seconds, not milliseconds). Only one test
- *    database may be live at a time per test file (drop() the previous one first, otherwise this throws), and test
- *    files must not run in parallel (`npm test` uses --runInBand). Separate schemas per test are not an option:
- *    Prisma migrations hard-code the `public` schema.
+ *    over TCP by pglite-socket inside the jest process). LIMITATION: PGlite has exactly ONE database and serialises
+ *    all queries. Every createTestDatabase() call returns that same database after resetting it through an HTTP
+ *    endpoint of the jest process (all user schemas dropped, `public` recreated) and, for migrated=true,
+ *    re-applying the migrations there (about a second, not milliseconds). Only one test database may be live at a
+ *    time per test file (drop() the previous one first, otherwise this throws), and test files must not run in
+ *    parallel (`npm test` uses --runInBand). Separate schemas per test are not an option: Prisma migrations
+ *    hard-code the `public` schema. Force this engine with KAWAL_TEST_DB_ENGINE=pglite.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

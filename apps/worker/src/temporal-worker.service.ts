@@ -5,7 +5,7 @@ import { createActivities } from '@kawal/activities';
 import { AppConfig, temporalConnectionOptions } from '@kawal/config';
 import { PrismaService } from '@kawal/database';
 import { Mailer } from '@kawal/mail';
-import { workflowBundleOptions } from './workflow-bundle';
+import { workflowCodeOptions } from './workflow-bundle';
 
 /**
  * The Temporal worker inside Nest's lifecycle: created on init, run on bootstrap, shut down and awaited on destroy
@@ -35,7 +35,7 @@ export class TemporalWorkerService implements OnModuleInit, OnApplicationBootstr
       connection: this.nativeConnection,
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
-      ...workflowBundleOptions(),
+      ...workflowCodeOptions(),
       activities: createActivities({
         prisma: this.prisma,
         mailer: this.mailer,

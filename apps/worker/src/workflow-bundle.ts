@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 
@@ -7,6 +8,14 @@ import type { WorkerOptions } from '@temporalio/worker';
  * @kawal/* aliases that workflow code uses are given to it here.
  */
 const root = path.resolve(__dirname, '..', '..', '..');
+
+/** Written by scripts/bundle-workflows.ts during `npm run build`: dist/workflow-bundle.js. */
+export const WORKFLOW_BUNDLE_FILE = path.join(root, 'workflow-bundle.js');
+
+/** The pre-built bundle when there is one (built code), else the sources bundled at start (tests, ts-node). */
+export function workflowCodeOptions(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+  return existsSync(WORKFLOW_BUNDLE_FILE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_FILE } } : workflowBundleOptions();
+}
 
 export function workflowBundleOptions(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
   return {

@@ -104,19 +104,35 @@ export function newCaseState(args: {
   };
 }
 
+/** Indonesian and English wording of a rejection, shown to the person who sent the command. */
+export interface Reason {
+  id: string;
+  en: string;
+}
+
+const STATE_ID: Record<TaskState, string> = {
+  BLOCKED: 'terblokir',
+  OPEN: 'terbuka',
+  SUBMITTED: 'sudah dikirim',
+  IN_REVIEW: 'sedang diperiksa',
+  RETURNED: 'dikembalikan',
+  APPROVED: 'sudah disetujui',
+  WAIVED: 'dibebaskan',
+};
+
 export class CommandRejected extends Error {
   constructor(
     readonly code: string,
-    message: string,
+    readonly reason: Reason,
   ) {
-    super(message);
+    super(reason.en);
     this.name = 'CommandRejected';
   }
 }
 
 export function findTask(state: CaseState, key: string): CaseTask {
   const task = state.tasks.find((t) => t.key === key);
-  if (!task) throw new CommandRejected('TASK_NOT_FOUND', `task "${key}" does not exist in this case`);
+  if (!task) throw new CommandRejected('TASK_NOT_FOUND', { id: `tugas "${key}" tidak ada dalam kasus ini`, en: `task "${key}" does not exist in this case` });
   return task;
 }
 
@@ -137,7 +153,7 @@ export interface ReviewCommand {
 }
 
 function assertActive(state: CaseState): void {
-  if (state.status !== 'ACTIVE') throw new CommandRejected('CASE_CLOSED', `the case is ${state.status.toLowerCase()}`);
+  if (state.status !== 'ACTIVE') throw new CommandRejected('CASE_CLOSED', { id: `kasus ini sudah ditutup (${state.status})`, en: `the case is closed (${state.status})` });
 }
 
 /** Validation without mutation (update validators call these; nothing is written to history on rejection). */
@@ -145,12 +161,18 @@ export function checkSubmit(state: CaseState, cmd: SubmitCommand): void {
   assertActive(state);
   const task = findTask(state, cmd.taskKey);
   if (!OPEN_STATES.has(task.state)) {
-    throw new CommandRejected('INVALID_STATE', `task "${task.key}" is ${task.state} and cannot be submitted`);
+    throw new CommandRejected('INVALID_STATE', {
+      id: `tugas "${task.key}" ${STATE_ID[task.state]} dan tidak dapat dikirim`,
+      en: `task "${task.key}" is ${task.state} and cannot be submitted`,
+    });
   }
   const unique = new Set(cmd.evidenceIds);
-  if (unique.size !== cmd.evidenceIds.length) throw new CommandRejected('DUPLICATE_EVIDENCE', 'evidenceIds must not repeat');
+  if (unique.size !== cmd.evidenceIds.length) throw new CommandRejected('DUPLICATE_EVIDENCE', { id: 'bukti yang sama tercantum dua kali', en: 'evidenceIds must not repeat' });
   if (unique.size < task.minEvidence) {
-    throw new CommandRejected('EVIDENCE_REQUIRED', `task "${task.key}" needs at least ${task.minEvidence} piece(s) of evidence, got ${unique.size}`);
+    throw new CommandRejected('EVIDENCE_REQUIRED', {
+      id: `tugas "${task.key}" memerlukan paling sedikit ${task.minEvidence} bukti, baru ${unique.size}`,
+      en: `task "${task.key}" needs at least ${task.minEvidence} piece(s) of evidence, got ${unique.size}`,
+    });
   }
 }
 
@@ -158,13 +180,19 @@ export function checkReview(state: CaseState, cmd: ReviewCommand): void {
   assertActive(state);
   const task = findTask(state, cmd.taskKey);
   if (task.state !== 'SUBMITTED' && task.state !== 'IN_REVIEW') {
-    throw new CommandRejected('INVALID_STATE', `task "${task.key}" is ${task.state}; only a submitted task can be reviewed`);
+    throw new CommandRejected('INVALID_STATE', {
+      id: `tugas "${task.key}" ${STATE_ID[task.state]}; hanya tugas yang sudah dikirim yang dapat diperiksa`,
+      en: `task "${task.key}" is ${task.state}; only a submitted task can be reviewed`,
+    });
   }
   if (cmd.level !== task.reviewLevel) {
-    throw new CommandRejected('WRONG_REVIEW_LEVEL', `task "${task.key}" awaits review level ${task.reviewLevel + 1}, not ${cmd.level + 1}`);
+    throw new CommandRejected('WRONG_REVIEW_LEVEL', {
+      id: `tugas "${task.key}" menunggu pemeriksaan tingkat ${task.reviewLevel + 1}, bukan ${cmd.level + 1}`,
+      en: `task "${task.key}" awaits review level ${task.reviewLevel + 1}, not ${cmd.level + 1}`,
+    });
   }
   if (cmd.decision === 'return' && !cmd.comment?.trim()) {
-    throw new CommandRejected('COMMENT_REQUIRED', 'a returned task needs a comment saying what to fix');
+    throw new CommandRejected('COMMENT_REQUIRED', { id: 'tugas yang dikembalikan memerlukan catatan tentang apa yang harus diperbaiki', en: 'a returned task needs a comment saying what to fix' });
   }
 }
 

@@ -72,7 +72,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof WorkflowUpdateFailedError && exception.cause instanceof ApplicationFailure) {
       const code = exception.cause.type ?? 'COMMAND_REJECTED';
       const title = WORKFLOW_TITLES[code] ?? { id: 'Perintah ditolak', en: 'Command rejected' };
-      return make(STATUS_BY_WORKFLOW_CODE[code] ?? HttpStatus.CONFLICT, code, title[locale], exception.cause.message);
+      const reason = exception.cause.details?.[0] as { id?: string; en?: string } | undefined;
+      return make(STATUS_BY_WORKFLOW_CODE[code] ?? HttpStatus.CONFLICT, code, title[locale], reason?.[locale] ?? exception.cause.message);
     }
     if (exception instanceof WorkflowNotFoundError) {
       return make(HttpStatus.CONFLICT, 'CASE_NOT_RUNNING', locale === 'id' ? 'Kasus tidak sedang berjalan' : 'The case is not running', locale === 'id' ? 'Alur kerja kasus ini belum dimulai atau sudah selesai.' : 'The workflow of this case has not started yet or has already ended.');
