@@ -88,31 +88,4 @@ describe('reminders through real PostgreSQL and SMTP (time-skipping server)', ()
       expect(tasks.every((t) => t.case.version > 1)).toBe(true);
     });
   });
-
-  it('ignores a late or repeated read-model write (version guard)', async () => {
-    const own = await createTestDatabase();
-    const ownPrisma = createPrismaClient(own.url, 2);
-    const programmeId = randomUUID();
-    await seedProgramme(ownPrisma, { programmeId, startDate: '2027-01-04', kelurahan: 1 });
-    const c = await ownPrisma.case.findFirstOrThrow({ where: { programmeId } });
-    const { recordCaseState } = createActivities({ prisma: ownPrisma, mailer, client: env.client, taskQueue: 'unused', publicBaseUrl: 'https://kawal.test' });
-    const state = (version: number, taskState: 'OPEN' | 'SUBMITTED') => ({
-      caseId: c.id,
-      programmeId: c.programmeId,
-      unitCode: '63.72.01.1001',
-      timeZone: 'Asia/Makassar' as const,
-      status: 'ACTIVE' as const,
-      version,
-      tasks: [{ key: 'x', title: 'X', assigneeRole: 'UNIT_HEAD', state: taskState, dueDate: '2027-01-18', dueAt: '2027-01-18T15:59:59.999Z', overdue: false, reviewLevel: 0, reviewLevels: 1, minEvidence: 0, evidenceIds: [], remindersSent: [], history: [] }],
-    });
-    const base = c.version;
-    expect(await recordCaseState(state(base + 2, 'SUBMITTED'))).toEqual({ applied: true });
-    expect(await recordCaseState(state(base + 1, 'OPEN'))).toEqual({ applied: false });
-    expect(await recordCaseState(state(base + 2, 'OPEN'))).toEqual({ applied: false });
-    const task = await ownPrisma.task.findUniqueOrThrow({ where: { caseId_key: { caseId: c.id, key: 'x' } } });
-    expect(task.state).toBe('SUBMITTED');
-    expect((await ownPrisma.case.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(base + 2);
-    await ownPrisma.$disconnect();
-    await own.drop();
-  });
 });
