@@ -4,17 +4,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_FILE, workflowBundleOptions } from '../apps/worker/src/workflow-bundle';
+import { WORKFLOW_BUNDLE_FILE, bundleWorkflows } from '../apps/worker/src/workflow-bundle';
 
 async function main(): Promise<void> {
-  const opts = workflowBundleOptions();
-  const quiet = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: opts.workflowsPath!,
-    webpackConfigHook: opts.bundlerOptions?.webpackConfigHook,
-    logger: { trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error, log: quiet },
-  });
+  const { code } = await bundleWorkflows();
   await writeFile(WORKFLOW_BUNDLE_FILE, code);
   console.log(`workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE_FILE)} (${(code.length / 1024).toFixed(0)} KiB)`);
 }

@@ -79,7 +79,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
   const link = (task: CaseTask) => `${input.publicBaseUrl}/cases/${state.caseId}/tasks/${task.key}`;
   const tz = zoneAbbreviation(input.unit.timeZone);
 
-  const notifyUnitHeads = (step: string, task: CaseTask, message: MessageData) => {
+  const notifyUnitHeads = (step: string, message: MessageData) => {
     for (const to of input.unitHeads) {
       outbox.push({ idempotencyKey: `${workflowId}/${step}/${to.email}`, to, message });
     }
@@ -106,9 +106,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       const round = task.history.length;
       const base = { programmeName: input.programmeName, unitName: input.unit.name, taskTitle: task.title, link: link(task) };
       if (cmd.decision === 'return') {
-        notifyUnitHeads(`returned/${task.key}/${round}`, task, { kind: 'task-returned', ...base, comment: cmd.comment ?? '', dueDate: task.dueDate, timeZone: tz });
+        notifyUnitHeads(`returned/${task.key}/${round}`, { kind: 'task-returned', ...base, comment: cmd.comment ?? '', dueDate: task.dueDate, timeZone: tz });
       } else if (task.state === 'APPROVED') {
-        notifyUnitHeads(`approved/${task.key}/${round}`, task, { kind: 'task-approved', ...base });
+        notifyUnitHeads(`approved/${task.key}/${round}`, { kind: 'task-approved', ...base });
       }
       await persist();
       return state;
@@ -134,7 +134,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       task.overdue = true;
     } else {
       task.remindersSent.push(event.workingDaysBefore);
-      notifyUnitHeads(`reminder/${task.key}/${event.workingDaysBefore}`, task, {
+      notifyUnitHeads(`reminder/${task.key}/${event.workingDaysBefore}`, {
         kind: 'reminder',
         programmeName: input.programmeName,
         unitName: input.unit.name,

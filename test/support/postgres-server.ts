@@ -43,6 +43,8 @@ export interface StartedServer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Local on purpose (libs/runtime has the same check): Jest's globalSetup loads this file without the module
+// mapper, so nothing reachable from here may import an @kawal/* alias.
 function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);

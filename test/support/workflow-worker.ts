@@ -7,17 +7,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KawalActivities, NotificationRequest } from '@kawal/contracts';
 import type { CaseState } from '@kawal/domain';
-import { workflowBundleOptions } from '../../apps/worker/src/workflow-bundle';
+import { bundleWorkflows } from '../../apps/worker/src/workflow-bundle';
 
 let bundle: Promise<{ code: string }> | undefined;
 
 /** The workflow bundle is built once per test file (webpack takes a few seconds). */
 export async function workflowBundle(): Promise<{ code: string }> {
-  if (!bundle) {
-    const { bundleWorkflowCode } = await import('@temporalio/worker');
-    const opts = workflowBundleOptions();
-    bundle = bundleWorkflowCode({ workflowsPath: opts.workflowsPath!, webpackConfigHook: opts.bundlerOptions?.webpackConfigHook, logger: { ...console, trace: () => undefined, debug: () => undefined, info: () => undefined, log: () => undefined } as never });
-  }
+  bundle ??= bundleWorkflows();
   return bundle;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 
 /**
  * Where the workflow code is and how to bundle it. The same relative layout holds in the sources (ts-jest) and
@@ -32,4 +32,15 @@ export function workflowBundleOptions(): Pick<WorkerOptions, 'workflowsPath' | '
       },
     },
   };
+}
+
+/** Bundles the workflow sources with webpack (build script and tests); only warnings and errors are printed. */
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  const opts = workflowBundleOptions();
+  const quiet = () => undefined;
+  return bundleWorkflowCode({
+    workflowsPath: opts.workflowsPath!,
+    webpackConfigHook: opts.bundlerOptions?.webpackConfigHook,
+    logger: { trace: quiet, debug: quiet, info: quiet, log: quiet, warn: console.warn, error: console.error },
+  });
 }

@@ -1,6 +1,11 @@
 import type { db } from '@kawal/database';
+import type { CaseTask } from '@kawal/domain';
 import type { CaseTaskDto } from '../programmes/programme.dto';
 
+/** The review level shown to people: 1-based while a task is being reviewed, 0 otherwise. */
+const shownReviewLevel = (state: string, level: number) => (state === 'SUBMITTED' || state === 'IN_REVIEW' ? level + 1 : 0);
+
+/** A task as the read model stores it. */
 export const toCaseTaskDto = (t: db.Task): CaseTaskDto => ({
   key: t.key,
   title: t.title,
@@ -8,6 +13,18 @@ export const toCaseTaskDto = (t: db.Task): CaseTaskDto => ({
   dueDate: t.dueDate.toISOString().slice(0, 10),
   dueAt: t.dueAt.toISOString(),
   overdue: t.overdue,
-  reviewLevel: t.state === 'SUBMITTED' || t.state === 'IN_REVIEW' ? t.reviewLevel + 1 : 0,
+  reviewLevel: shownReviewLevel(t.state, t.reviewLevel),
   lastComment: t.lastComment,
+});
+
+/** A task as the case workflow returned it from a command (fresher than the read model). */
+export const fromWorkflowTask = (t: CaseTask): CaseTaskDto => ({
+  key: t.key,
+  title: t.title,
+  state: t.state,
+  dueDate: t.dueDate,
+  dueAt: t.dueAt,
+  overdue: t.overdue,
+  reviewLevel: shownReviewLevel(t.state, t.reviewLevel),
+  lastComment: t.lastComment ?? null,
 });

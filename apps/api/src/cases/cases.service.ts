@@ -2,16 +2,14 @@ import * as path from 'node:path';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { reviewTaskUpdate, submitTaskUpdate } from '@kawal/contracts';
-import type { CaseState, CaseTask } from '@kawal/domain';
-import { parseTemplate } from '@kawal/domain';
+import type { CaseState, TemplateDefinition } from '@kawal/domain';
 import { AppConfig } from '@kawal/config';
 import { ALLOWED_EVIDENCE_TYPES, EvidenceStorage, detectEvidenceType } from '@kawal/storage';
-import { ApiError } from '../common/api-error';
+import { ApiError, isUuid } from '../common/api-error';
 import { PeopleRepository } from '../people/people.repository';
-import type { CaseTaskDto } from '../programmes/programme.dto';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { UnitsRepository } from '../units/units.repository';
-import { toCaseTaskDto } from './case.mapper';
+import { fromWorkflowTask, toCaseTaskDto } from './case.mapper';
 import { CaseDetailDto, EvidenceDto, ReviewTaskDto, SubmitTaskDto, TaskCommandResultDto } from './case.dto';
 import { CasesRepository } from './cases.repository';
 
@@ -33,17 +31,6 @@ const toEvidenceDto = (e: EvidenceRow): EvidenceDto => ({
   filename: e.filename,
   uploadedBy: e.uploadedBy,
   createdAt: e.createdAt.toISOString(),
-});
-
-const fromState = (t: CaseTask): CaseTaskDto => ({
-  key: t.key,
-  title: t.title,
-  state: t.state,
-  dueDate: t.dueDate,
-  dueAt: t.dueAt,
-  overdue: t.overdue,
-  reviewLevel: t.state === 'SUBMITTED' || t.state === 'IN_REVIEW' ? t.reviewLevel + 1 : 0,
-  lastComment: t.lastComment ?? null,
 });
 
 /** Printable, path-free file name (the original name is kept for people, never used as a path). */
@@ -155,7 +142,7 @@ export class CasesService {
 
   /** Evidence is readable by whoever may see the case: its unit, reviewers and observers above it, the coordinator. */
   async evidenceContent(id: string, actorEmail: string): Promise<{ meta: EvidenceDto; stream: Readable }> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.evidence(id) : null;
+    const row = isUuid(id) ? await this.repo.evidence(id) : null;
     if (!row) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
     const c = await this.find(row.caseId);
     const person = await this.person(actorEmail);
@@ -170,17 +157,18 @@ export class CasesService {
 
   private result(state: CaseState, taskKey: string): TaskCommandResultDto {
     const task = state.tasks.find((t) => t.key === taskKey)!;
-    return { caseId: state.caseId, caseStatus: state.status, task: fromState(task) };
+    return { caseId: state.caseId, caseStatus: state.status, task: fromWorkflowTask(task) };
   }
 
   private async find(id: string): Promise<CaseRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.find(id) : null;
+    const row = isUuid(id) ? await this.repo.find(id) : null;
     if (!row) throw ApiError.notFound({ id: 'Kasus', en: 'Case' }, id);
     return row;
   }
 
   private assertTaskExists(c: CaseRow, taskKey: string): void {
-    const template = parseTemplate(c.programme.template.definition);
+    // The stored definition was validated when the template was published; no need to parse it again per command.
+    const template = c.programme.template.definition as unknown as Pick<TemplateDefinition, 'tasks'>;
     if (!template.tasks.some((t) => t.key === taskKey)) throw ApiError.notFound({ id: 'Tugas', en: 'Task' }, taskKey);
   }
 

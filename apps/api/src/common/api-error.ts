@@ -55,3 +55,6 @@ export class ApiError extends Error {
     );
   }
 }
+
+/** Ids in paths are UUIDs; anything else is "not found" without asking the database (which would reject the cast). */
+export const isUuid = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { caseWorkflowId, programmeWorkflowId, ProgrammeWorkflowInput } from '@kawal/contracts';
 import { countByState } from '@kawal/domain';
-import { ApiError } from '../common/api-error';
+import { ApiError, isUuid } from '../common/api-error';
 import { toCaseTaskDto } from '../cases/case.mapper';
 import { PeopleRepository } from '../people/people.repository';
 import { TemplatesService } from '../templates/templates.service';
@@ -125,7 +125,7 @@ export class ProgrammesService {
   }
 
   private async find(id: string): Promise<ProgrammeRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.find(id) : null;
+    const row = isUuid(id) ? await this.repo.find(id) : null;
     if (!row) throw ApiError.notFound({ id: 'Program', en: 'Programme' }, id);
     return row;
   }

@@ -16,6 +16,10 @@ export const MIGRATION_FILE = 'migration.sql';
  * The project root: the nearest ancestor of this file holding prisma/schema.prisma and package.json. Works
  * from the sources (libs/database/src/migrations) and from the build (dist/libs/database/src/migrations).
  */
+/**
+ * The folder holding prisma/schema.prisma, found by walking up. Deliberately free of @kawal/* imports: Jest's
+ * globalSetup loads this module without the test module mapper, so aliases do not resolve there.
+ */
 export function projectRoot(from: string = __dirname): string {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'prisma', 'schema.prisma'))) return dir;
