@@ -1,6 +1,10 @@
 import type { CaseState } from '@kawal/domain';
 import type { RecordCaseResult } from '@kawal/contracts';
-import type { PrismaClient } from '@kawal/database';
+import { db, type PrismaClient } from '@kawal/database';
+
+const { DbNull } = db.Prisma;
+/** History entries hold plain JSON values (strings, numbers, lists); Prisma wants its own JSON input type. */
+const json = (value: Record<string, unknown>) => value as db.Prisma.InputJsonObject;
 
 const asDate = (localDate: string) => new Date(`${localDate}T00:00:00.000Z`);
 
@@ -14,17 +18,31 @@ export function readModelActivities(prisma: PrismaClient) {
       return prisma.$transaction(async (tx) => {
         const updated = await tx.case.updateMany({
           where: { id: state.caseId, version: { lt: state.version } },
-          data: { version: state.version, status: state.status },
+          data: {
+            version: state.version,
+            status: state.status,
+            suspended: state.suspension !== undefined,
+            templateVersion: state.templateVersion ?? null,
+            signedOffAt: state.signedOff ? new Date(state.signedOff.at) : null,
+            signedOffBy: state.signedOff?.by ?? null,
+          },
         });
         if (updated.count === 0) return { applied: false };
         for (const task of state.tasks) {
           const data = {
             title: task.title,
             assigneeRole: task.assigneeRole as 'UNIT_HEAD' | 'UNIT_STAFF',
+            assigneeEmail: task.assignee?.email ?? null,
+            phase: task.phase ?? null,
+            occurrence: task.occurrence ?? null,
+            weight: task.weight ?? 1,
             state: task.state,
-            dueDate: asDate(task.dueDate),
-            dueAt: new Date(task.dueAt),
+            dueDate: task.dueDate ? asDate(task.dueDate) : null,
+            dueAt: task.dueAt ? new Date(task.dueAt) : null,
+            opensOn: task.opensOn ? asDate(task.opensOn) : null,
             overdue: task.overdue,
+            escalationLevel: task.escalationLevel ?? 0,
+            extensionRequest: task.extensionRequest ? { ...task.extensionRequest } : DbNull,
             reviewLevel: task.reviewLevel,
             lastComment: task.lastComment ?? null,
             submittedAt: task.submittedAt ? new Date(task.submittedAt) : null,
@@ -36,19 +54,33 @@ export function readModelActivities(prisma: PrismaClient) {
             update: data,
           });
         }
-        // Every decision in a task's history becomes an audit event exactly once (keyed by its position).
-        const events = state.tasks.flatMap((task) =>
-          task.history.map((h, i) => ({
-            idempotencyKey: `${state.caseId}/${task.key}/${i}`,
+        // Every decision in a task's or the case's history becomes an audit event exactly once (keyed by its position).
+        const events = [
+          ...state.tasks.flatMap((task) =>
+            task.history.map((h, i) => ({
+              idempotencyKey: `${state.caseId}/${task.key}/${i}`,
+              programmeId: state.programmeId,
+              caseId: state.caseId,
+              actor: h.by,
+              action: `task.${h.action}`,
+              reason: h.comment ?? null,
+              before: h.before ? (json({ taskKey: task.key, ...h.before })) : DbNull,
+              after: json({ taskKey: task.key, level: h.level ?? null, ...(h.after ?? {}) }),
+              at: new Date(h.at),
+            })),
+          ),
+          ...(state.history ?? []).map((h, i) => ({
+            idempotencyKey: `${state.caseId}/case/${i}`,
             programmeId: state.programmeId,
             caseId: state.caseId,
             actor: h.by,
-            action: `task.${h.action}`,
+            action: `case.${h.action}`,
             reason: h.comment ?? null,
-            after: { taskKey: task.key, level: h.level ?? null },
+            before: h.before ? json(h.before) : DbNull,
+            after: h.after ? json(h.after) : DbNull,
             at: new Date(h.at),
           })),
-        );
+        ];
         if (events.length > 0) await tx.auditEvent.createMany({ data: events, skipDuplicates: true });
         return { applied: true };
       });

@@ -5,27 +5,57 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities, CaseResult, CaseWorkflowInput, MessageData, NotificationRequest } from '@kawal/contracts';
-import { caseClosedSignal, caseStateQuery, programmeWorkflowId, reviewTaskUpdate, submitTaskUpdate } from '@kawal/contracts';
+import type { CaseActivities, CaseResult, CaseWorkflowInput, MessageData, NotificationRequest, Recipient } from '@kawal/contracts';
 import {
+  caseClosedSignal,
+  caseStateQuery,
+  decideExtensionUpdate,
+  programmeActionUpdate,
+  programmeWorkflowId,
+  reassignTaskUpdate,
+  requestExtensionUpdate,
+  reviewTaskUpdate,
+  signOffCaseUpdate,
+  submitTaskUpdate,
+  waiveTaskUpdate,
+} from '@kawal/contracts';
+import {
+  CaseContext,
   CaseState,
   CaseTask,
   CommandRejected,
+  EscalationTarget,
+  TemplateDefinition,
   TimerEvent,
   WorkingCalendar,
   allTasksDone,
+  applyDecideExtension,
+  applyProgrammeAction,
+  applyReassign,
+  applyRequestExtension,
   applyReview,
+  applySignOff,
   applySubmit,
+  applyTimerEvent,
+  applyWaive,
+  checkDecideExtension,
+  checkProgrammeAction,
+  checkReassign,
+  checkRequestExtension,
   checkReview,
+  checkSignOff,
   checkSubmit,
-  findTask,
-  localTimeToInstant,
+  checkWaive,
   newCaseState,
   nextTimerEvent,
+  settle,
+  today,
+  workingDaysLate,
   zoneAbbreviation,
 } from '@kawal/domain';
 
@@ -44,6 +74,12 @@ const { sendNotification } = proxyActivities<CaseActivities>({
 /** Continue-as-new well before Temporal's 51,200-event limit, even if the server never suggests it. */
 const HISTORY_SOFT_LIMIT = 5_000;
 
+/**
+ * Patch ids. Runs recorded before a patch replay the old command sequence; new runs take the new one.
+ * - SIGN_OFF: a completed case waits for a coordinator's sign-off instead of closing at once (programme engine).
+ */
+export const PATCHES = { SIGN_OFF: 'case-waits-for-sign-off' } as const;
+
 function rejectWith(check: () => void): void {
   try {
     check();
@@ -56,32 +92,45 @@ function rejectWith(check: () => void): void {
 }
 
 /**
- * One unit's part in one programme: its tasks, their deadlines and reminders, submissions and reviews.
- * Commands arrive as updates (validated before anything is written to history); one timer drives the next
- * reminder or deadline; every change is projected to PostgreSQL through an idempotent, versioned activity.
+ * One unit's part in one programme: its tasks, their deadlines, reminders and escalations, submissions,
+ * reviews, extensions and sign-off. Commands arrive as updates (validated before anything is written to
+ * history); one timer drives the next reminder, deadline, escalation or opening; every change is projected to
+ * PostgreSQL through an idempotent, versioned activity.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult> {
   const calendar = new WorkingCalendar(input.holidays);
+  let template: TemplateDefinition = input.template;
+  const ctx = (): CaseContext => ({ template, calendar, now: Date.now() });
   const workflowId = workflowInfo().workflowId;
   const state: CaseState =
     input.state ??
-    newCaseState({
-      caseId: input.caseId,
-      programmeId: input.programmeId,
-      unitCode: input.unit.code,
-      timeZone: input.unit.timeZone,
-      startDate: input.startDate,
-      template: input.template,
-      calendar,
-      locale: 'id',
-    });
+    newCaseState({ caseId: input.caseId, programmeId: input.programmeId, unitCode: input.unit.code, timeZone: input.unit.timeZone, startDate: input.startDate, ctx: ctx() });
+  if (!input.state && input.suspended) state.suspension = { ...input.suspended };
   const outbox: NotificationRequest[] = [...(input.pendingNotifications ?? [])];
-  const link = (task: CaseTask) => `${input.publicBaseUrl}/cases/${state.caseId}/tasks/${task.key}`;
   const tz = zoneAbbreviation(input.unit.timeZone);
+  const caseLink = `${input.publicBaseUrl}/cases/${state.caseId}`;
+  const link = (task: CaseTask) => `${caseLink}/tasks/${task.key}`;
+  const base = (task?: CaseTask) => ({ programmeName: input.programmeName, unitName: input.unit.name, taskTitle: task?.title ?? '', link: task ? link(task) : caseLink });
 
-  const notifyUnitHeads = (step: string, message: MessageData) => {
-    for (const to of input.unitHeads) {
-      outbox.push({ idempotencyKey: `${workflowId}/${step}/${to.email}`, to, message });
+  const notify = (recipients: Recipient[], step: string, message: MessageData) => {
+    for (const to of recipients) outbox.push({ idempotencyKey: `${workflowId}/${step}/${to.email}`, to, message });
+  };
+  /** The people who act on a task: the named assignee after a reassignment, else the unit's heads. */
+  const assignees = (task: CaseTask): Recipient[] => (task.assignee ? [task.assignee] : input.unitHeads);
+  const escalationRecipients = (target: EscalationTarget): Recipient[] => {
+    if (target === 'UNIT_HEAD') return input.unitHeads;
+    if (target === 'PARENT_UNIT_HEAD' && (input.parentUnitHeads ?? []).length > 0) return input.parentUnitHeads!;
+    return [input.coordinator];
+  };
+  const announceOpened = (opened: CaseTask[]) => {
+    for (const task of opened) {
+      notify(assignees(task), `opened/${task.key}/${task.history.length}`, {
+        kind: 'task-assigned',
+        ...base(task),
+        dueDate: task.dueDate,
+        timeZone: tz,
+        assignedBy: input.coordinator.name,
+      });
     }
   };
   // Activity arguments are serialised when the command is scheduled, so later mutations do not leak into this write.
@@ -92,60 +141,173 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
   setHandler(
     submitTaskUpdate,
     async (cmd) => {
-      applySubmit(state, cmd, new Date().toISOString());
+      const c = ctx();
+      applySubmit(state, c, cmd);
+      announceOpened(settle(state, c));
       await persist();
       return state;
     },
-    { validator: (cmd) => rejectWith(() => checkSubmit(state, cmd)) },
+    { validator: (cmd) => rejectWith(() => checkSubmit(state, ctx(), cmd)) },
   );
 
   setHandler(
     reviewTaskUpdate,
     async (cmd) => {
-      const task = applyReview(state, cmd, new Date().toISOString());
+      const c = ctx();
+      const task = applyReview(state, c, cmd);
       const round = task.history.length;
-      const base = { programmeName: input.programmeName, unitName: input.unit.name, taskTitle: task.title, link: link(task) };
       if (cmd.decision === 'return') {
-        notifyUnitHeads(`returned/${task.key}/${round}`, { kind: 'task-returned', ...base, comment: cmd.comment ?? '', dueDate: task.dueDate, timeZone: tz });
+        notify(assignees(task), `returned/${task.key}/${round}`, { kind: 'task-returned', ...base(task), comment: cmd.comment ?? '', dueDate: task.dueDate ?? '', timeZone: tz });
       } else if (task.state === 'APPROVED') {
-        notifyUnitHeads(`approved/${task.key}/${round}`, { kind: 'task-approved', ...base });
+        notify(assignees(task), `approved/${task.key}/${round}`, { kind: 'task-approved', ...base(task) });
       }
+      announceOpened(settle(state, c));
       await persist();
       return state;
     },
-    { validator: (cmd) => rejectWith(() => checkReview(state, cmd)) },
+    { validator: (cmd) => rejectWith(() => checkReview(state, ctx(), cmd)) },
   );
 
-  if (!input.state) {
-    // Rungs whose moment had already passed when the case began are skipped, not sent late in a burst.
-    const startedAt = Date.now();
-    for (const task of state.tasks) {
-      for (const rung of input.template.reminders) {
-        const day = calendar.addWorkingDays(task.dueDate, -rung.workingDaysBefore);
-        if (localTimeToInstant(day, input.template.officeHour, state.timeZone) < startedAt) task.remindersSent.push(rung.workingDaysBefore);
-      }
-    }
-    await persist();
-  }
+  setHandler(
+    requestExtensionUpdate,
+    async (cmd) => {
+      const task = applyRequestExtension(state, ctx(), cmd);
+      notify([input.coordinator], `extension-requested/${task.key}/${task.history.length}`, {
+        kind: 'extension-requested',
+        ...base(task),
+        dueDate: task.dueDate ?? '',
+        timeZone: tz,
+        workingDays: cmd.workingDays,
+        requestedBy: cmd.by,
+        reason: cmd.reason,
+      });
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkRequestExtension(state, ctx(), cmd)) },
+  );
 
-  const onTimer = (event: TimerEvent) => {
-    const task = findTask(state, event.taskKey);
-    if (event.kind === 'deadline') {
-      task.overdue = true;
-    } else {
-      task.remindersSent.push(event.workingDaysBefore);
-      notifyUnitHeads(`reminder/${task.key}/${event.workingDaysBefore}`, {
-        kind: 'reminder',
-        programmeName: input.programmeName,
-        unitName: input.unit.name,
-        taskTitle: task.title,
+  setHandler(
+    decideExtensionUpdate,
+    async (cmd) => {
+      const { task, from, to } = applyDecideExtension(state, ctx(), cmd);
+      notify(assignees(task), `extension-decided/${task.key}/${task.history.length}`, {
+        kind: 'extension-decided',
+        ...base(task),
+        approved: cmd.approve,
+        oldDueDate: from,
+        newDueDate: to,
+        timeZone: tz,
+        decidedBy: cmd.by,
+        comment: cmd.comment,
+      });
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkDecideExtension(state, ctx(), cmd)) },
+  );
+
+  setHandler(
+    waiveTaskUpdate,
+    async (cmd) => {
+      const c = ctx();
+      applyWaive(state, c, cmd);
+      announceOpened(settle(state, c));
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkWaive(state, ctx(), cmd)) },
+  );
+
+  setHandler(
+    reassignTaskUpdate,
+    async (cmd) => {
+      const task = applyReassign(state, ctx(), cmd);
+      notify([task.assignee!], `reassigned/${task.key}/${task.history.length}`, {
+        kind: 'task-assigned',
+        ...base(task),
         dueDate: task.dueDate,
         timeZone: tz,
-        workingDaysBefore: event.workingDaysBefore,
-        link: link(task),
+        assignedBy: cmd.by,
+        reason: cmd.reason,
+      });
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkReassign(state, ctx(), cmd)) },
+  );
+
+  setHandler(
+    signOffCaseUpdate,
+    async (cmd) => {
+      applySignOff(state, ctx(), cmd);
+      notify(input.unitHeads, 'signed-off', { kind: 'case-signed-off', ...base(), signedOffBy: cmd.by, comment: cmd.comment });
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkSignOff(state, ctx(), cmd)) },
+  );
+
+  setHandler(
+    programmeActionUpdate,
+    async (cmd) => {
+      const c = ctx();
+      const effect = applyProgrammeAction(state, c, cmd);
+      if (effect.template) template = effect.template;
+      const day = today(state, c.now);
+      if (cmd.kind === 'remind') {
+        for (const task of effect.remind) {
+          const late = workingDaysLate(c, task, day);
+          const message: MessageData =
+            late > 0
+              ? { kind: 'overdue', ...base(task), dueDate: task.dueDate!, timeZone: tz, workingDaysLate: late }
+              : { kind: 'reminder', ...base(task), dueDate: task.dueDate!, timeZone: tz, workingDaysBefore: calendar.workingDaysBetween(day, task.dueDate!) };
+          notify(assignees(task), `remind/${cmd.actionId}/${task.key}`, message);
+        }
+      } else if (cmd.kind !== 'migrate') {
+        const action = ({ extend: 'extended', suspend: 'suspended', resume: 'resumed', cancel: 'cancelled', close: 'closed' } as const)[cmd.kind];
+        notify(input.unitHeads, `programme/${cmd.actionId}`, { kind: 'programme-notice', ...base(), action, reason: cmd.reason, by: cmd.by, workingDays: effect.workingDays });
+      }
+      announceOpened(settle(state, { ...c, template }));
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkProgrammeAction(state, ctx(), cmd)) },
+  );
+
+  if (!input.state) await persist();
+
+  const onTimer = (event: TimerEvent) => {
+    const c = ctx();
+    if (event.kind === 'open') {
+      announceOpened(settle(state, c));
+      state.version++;
+      return;
+    }
+    const task = applyTimerEvent(state, c, event)!;
+    if (event.kind === 'reminder') {
+      const message: MessageData =
+        event.offset > 0
+          ? { kind: 'overdue', ...base(task), dueDate: task.dueDate!, timeZone: tz, workingDaysLate: event.offset }
+          : { kind: 'reminder', ...base(task), dueDate: task.dueDate!, timeZone: tz, workingDaysBefore: -event.offset };
+      notify(assignees(task), `reminder/${task.key}/${task.dueDate}/${event.offset}`, message);
+    } else if (event.kind === 'escalation') {
+      notify(escalationRecipients(event.target), `escalation/${task.key}/${task.dueDate}/${event.level}`, {
+        kind: 'escalation',
+        ...base(task),
+        dueDate: task.dueDate!,
+        timeZone: tz,
+        workingDaysLate: workingDaysLate(c, task, today(state, c.now)),
+        level: event.level,
+        target: event.target,
       });
     }
-    state.version++;
+  };
+
+  const historyLimit = input.historyLimit ?? HISTORY_SOFT_LIMIT;
+  const shouldContinueAsNew = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > historyLimit;
   };
 
   for (;;) {
@@ -158,19 +320,28 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       state.version++;
       await persist();
     }
+    if (state.status === 'COMPLETED' && (template.signOff?.required ?? true) && patched(PATCHES.SIGN_OFF)) {
+      // Every task is done: wait for a coordinator's sign-off (or a migration that adds work, or a cancellation).
+      if (shouldContinueAsNew()) {
+        await condition(allHandlersFinished);
+        if (outbox.length === 0) return continueAsNew<typeof caseWorkflow>({ ...input, template, state, suspended: undefined, pendingNotifications: [] });
+        continue;
+      }
+      await condition(() => state.status !== 'COMPLETED' || outbox.length > 0 || shouldContinueAsNew());
+      continue;
+    }
     if (state.status !== 'ACTIVE') break;
 
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > HISTORY_SOFT_LIMIT) {
+    if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       if (outbox.length === 0) {
-        log.info('continuing as new', { historyLength: info.historyLength });
-        return continueAsNew<typeof caseWorkflow>({ ...input, state, pendingNotifications: [] });
+        log.info('continuing as new', { historyLength: workflowInfo().historyLength });
+        return continueAsNew<typeof caseWorkflow>({ ...input, template, state, suspended: undefined, pendingNotifications: [] });
       }
       continue;
     }
 
-    const next = nextTimerEvent(state, input.template, calendar);
+    const next = nextTimerEvent(state, ctx());
     const seen = state.version;
     const changed = () => state.version !== seen || outbox.length > 0;
     if (next === undefined) {
@@ -183,7 +354,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
 
   await condition(allHandlersFinished);
   try {
-    await getExternalWorkflowHandle(programmeWorkflowId(state.programmeId)).signal(caseClosedSignal, { caseId: state.caseId });
+    await getExternalWorkflowHandle(programmeWorkflowId(state.programmeId)).signal(caseClosedSignal, { caseId: state.caseId, status: state.status });
   } catch (err) {
     // The programme may already be closed (or, in tests, absent): the case's own result still stands.
     log.warn('could not tell the programme that the case closed', { error: (err as Error).message });

@@ -30,22 +30,34 @@ describe('read model writes (real PostgreSQL)', () => {
       programmeId,
       unitCode: '63.72.01.1001',
       timeZone: 'Asia/Makassar',
+      startDate: '2027-01-04',
+      templateKey: 'tindak-lanjut-standar-pelayanan',
+      templateVersion: 1,
       status: 'ACTIVE',
       version,
+      phases: [],
+      appliedActions: [],
+      history: [],
       tasks: [
         {
           key: 'x',
+          templateKey: 'x',
           title: 'X',
           assigneeRole: 'UNIT_HEAD',
           state: taskState,
           dueDate: '2027-01-18',
           dueAt: '2027-01-18T15:59:59.999Z',
           overdue: false,
+          escalationLevel: 0,
           reviewLevel: 0,
           reviewLevels: 1,
           minEvidence: 0,
+          requiredChecklist: [],
+          checklist: [],
+          checked: [],
+          weight: 1,
           evidenceIds: [],
-          remindersSent: [],
+          rungsDone: [],
           history: taskState === 'SUBMITTED' ? [{ at: '2027-01-05T01:00:00.000Z', by: 'lurah1@banjarbarukota.go.id', action: 'submitted' }] : [],
         },
       ],
@@ -57,7 +69,7 @@ describe('read model writes (real PostgreSQL)', () => {
 
     const task = await prisma.task.findUniqueOrThrow({ where: { caseId_key: { caseId: c.id, key: 'x' } } });
     expect(task.state).toBe('SUBMITTED');
-    expect(task.dueDate.toISOString()).toBe('2027-01-18T00:00:00.000Z');
+    expect(task.dueDate?.toISOString()).toBe('2027-01-18T00:00:00.000Z');
     expect((await prisma.case.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(c.version + 2);
 
     // A retried write of a newer state with the same history adds no second audit event.

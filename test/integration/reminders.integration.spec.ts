@@ -83,7 +83,7 @@ describe('reminders through real PostgreSQL and SMTP (time-skipping server)', ()
       const tasks = await prisma.task.findMany({ include: { case: true } });
       expect(tasks).toHaveLength(6);
       expect(tasks.every((t) => t.state === 'OPEN' && t.overdue)).toBe(true);
-      expect(tasks.filter((t) => t.key === 'standar-pelayanan').every((t) => t.dueDate.toISOString().startsWith(due1))).toBe(true);
+      expect(tasks.filter((t) => t.key === 'standar-pelayanan').every((t) => t.dueDate?.toISOString().startsWith(due1))).toBe(true);
       expect(new Set(tasks.map((t) => t.case.version)).size).toBeGreaterThan(0);
       expect(tasks.every((t) => t.case.version > 1)).toBe(true);
     });

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { CaseWorkflowInput, caseStateQuery, reviewTaskUpdate, submitTaskUpdate } from '@kawal/contracts';
+import { CaseWorkflowInput, caseStateQuery, reviewTaskUpdate, signOffCaseUpdate, submitTaskUpdate } from '@kawal/contracts';
 import { TemplateDefinition, WorkingCalendar, localDateAt, localTimeToInstant, parseTemplate } from '@kawal/domain';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
 import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
@@ -65,7 +65,7 @@ describe('case workflow (time-skipping server)', () => {
       const reminders = recorder.sent.filter((s) => s.request.message.kind === 'reminder');
       expect(reminders).toHaveLength(2);
       for (const [i, task] of state.tasks.entries()) {
-        const day = calendar.addWorkingDays(task.dueDate, -2);
+        const day = calendar.addWorkingDays(task.dueDate!, -2);
         const r = reminders[i];
         expect(r.request.to.email).toBe('lurah@example.go.id');
         expect(r.request.message).toMatchObject({ kind: 'reminder', dueDate: task.dueDate, timeZone: 'WITA', workingDaysBefore: 2 });
@@ -81,7 +81,7 @@ describe('case workflow (time-skipping server)', () => {
     expect(Date.now() - startedWall).toBeLessThan(60_000);
   });
 
-  it('takes a submission, a return with a comment, a resubmission and an approval, then completes', async () => {
+  it('takes a submission, a return with a comment, a resubmission and an approval, then waits for sign-off', async () => {
     const taskQueue = uniqueTaskQueue('case-review');
     const recorder = new RecordingActivities();
     const worker = await createTestWorker(env, taskQueue, recorder.activities());
@@ -100,15 +100,21 @@ describe('case workflow (time-skipping server)', () => {
       await handle.executeUpdate(submitTaskUpdate, { args: [{ taskKey: 'foto', by: 'lurah@example.go.id', evidenceIds: ['e3'] }] });
       await handle.executeUpdate(reviewTaskUpdate, { args: [{ taskKey: 'foto', by: 'koordinator@example.go.id', decision: 'approve', level: 0 }] });
 
+      // Every task is done: the case completes and waits for the coordinator's sign-off.
+      expect((await handle.query(caseStateQuery)).status).toBe('COMPLETED');
+      expect(recorder.snapshots.at(-1)?.status).toBe('COMPLETED');
+      const signed = await handle.executeUpdate(signOffCaseUpdate, { args: [{ by: 'koordinator@example.go.id', comment: 'Lengkap' }] });
+      expect(signed.signedOff).toMatchObject({ by: 'koordinator@example.go.id', comment: 'Lengkap' });
       const result = await handle.result();
-      expect(result).toEqual({ caseId: '00000000-0000-4000-8000-000000000001', status: 'COMPLETED' });
+      expect(result).toEqual({ caseId: '00000000-0000-4000-8000-000000000001', status: 'SIGNED_OFF' });
       const kinds = recorder.sent.map((s) => s.request.message.kind);
       expect(kinds.filter((k) => k === 'task-returned')).toHaveLength(1);
       expect(kinds.filter((k) => k === 'task-approved')).toHaveLength(2);
       const returned = recorder.sent.find((s) => s.request.message.kind === 'task-returned')!;
       expect(returned.request.message).toMatchObject({ comment: 'Tanda tangan belum ada', taskTitle: 'Dokumen' });
-      expect(recorder.snapshots.at(-1)?.status).toBe('COMPLETED');
-      await recordHistoryIfAsked(handle, 'case-submit-return-approve');
+      expect(kinds.filter((k) => k === 'case-signed-off')).toHaveLength(1);
+      expect(recorder.snapshots.at(-1)?.status).toBe('SIGNED_OFF');
+      await recordHistoryIfAsked(handle, 'case-submit-return-approve-signoff');
     });
   });
 

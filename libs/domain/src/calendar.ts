@@ -100,6 +100,11 @@ export class WorkingCalendar {
     return day;
   }
 
+  /** Working days from `from` (inclusive) to `until` (exclusive): e.g. the working days a suspension lasted. */
+  workingDaysInRange(from: LocalDate, until: LocalDate): number {
+    return this.workingDaysBetween(addCalendarDays(from, -1), addCalendarDays(until, -1));
+  }
+
   /** Working days strictly after `from` up to and including `to` (0 when to <= from). */
   workingDaysBetween(from: LocalDate, to: LocalDate): number {
     let count = 0;
@@ -126,4 +131,21 @@ export function endOfLocalDay(date: LocalDate, tz: IndonesianTimeZone): number {
 /** The local date at a UTC instant (ms) in a zone. */
 export function localDateAt(instantMs: number, tz: IndonesianTimeZone): LocalDate {
   return fromDayNumber(Math.floor((instantMs + TIME_ZONES[tz] * 3_600_000) / 86_400_000));
+}
+
+/** The same day `months` months later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: LocalDate, months: number): LocalDate {
+  const m = DATE_RE.exec(date);
+  if (!m || !isLocalDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  const total = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(Number(m[3]), lastDay);
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Compares two local dates: negative when a is earlier, 0 when equal, positive when later. */
+export function compareLocalDates(a: LocalDate, b: LocalDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,41 +1,125 @@
-import type { TemplateDefinition } from './template';
-import { IndonesianTimeZone, LocalDate, WorkingCalendar, endOfLocalDay, localTimeToInstant } from './calendar';
+import { ReminderRung, TemplateDefinition, TemplateTask, rungOffset, taskDependencies } from './template';
+import {
+  IndonesianTimeZone,
+  LocalDate,
+  WorkingCalendar,
+  addMonths,
+  compareLocalDates,
+  endOfLocalDay,
+  localDateAt,
+  localTimeToInstant,
+} from './calendar';
 
 /**
  * One unit's case as a plain state object and the pure rules that change it. The case workflow holds exactly
- * one of these; the API's read model is a projection of it. Everything here is deterministic.
+ * one of these; the API's read model is a projection of it. Everything here is deterministic: "now" is always
+ * passed in (the workflow's clock), never read.
  */
 export type TaskState = 'BLOCKED' | 'OPEN' | 'SUBMITTED' | 'IN_REVIEW' | 'RETURNED' | 'APPROVED' | 'WAIVED';
-/** COMPLETED: every task approved or waived; SIGNED_OFF: a coordinator closed it formally. */
+/** COMPLETED: every task approved or waived, waiting for sign-off; SIGNED_OFF and CANCELLED are final. */
 export type CaseStatus = 'ACTIVE' | 'COMPLETED' | 'SIGNED_OFF' | 'CANCELLED';
+
+export type TaskAction =
+  | 'submitted'
+  | 'approved'
+  | 'returned'
+  | 'waived'
+  | 'reassigned'
+  | 'extension-requested'
+  | 'extension-approved'
+  | 'extension-refused'
+  | 'deadline-moved'
+  | 'escalated'
+  | 'reopened';
 
 export interface TaskHistoryEntry {
   at: string; // ISO instant
-  by: string; // email of the person
-  action: 'submitted' | 'approved' | 'returned';
+  by: string; // email of the person, or "kawal" for the clock
+  action: TaskAction;
   level?: number;
   comment?: string;
+  /** What changed, for the audit trail (e.g. the due date before and after an extension). */
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+export type CaseAction = 'signed-off' | 'suspended' | 'resumed' | 'deadlines-extended' | 'cancelled' | 'closed' | 'template-migrated' | 'reminded';
+
+export interface CaseHistoryEntry {
+  at: string;
+  by: string;
+  action: CaseAction;
+  comment?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+export interface Person {
+  email: string;
+  name: string;
+  locale: 'id' | 'en';
+}
+
+export interface ExtensionRequest {
+  requestedBy: string;
+  workingDays: number;
+  reason: string;
+  at: string;
 }
 
 export interface CaseTask {
+  /** Unique in the case; a recurring task's occurrences are "<key>.<n>". */
   key: string;
+  /** The template task this one comes from. */
+  templateKey: string;
+  occurrence?: number;
   title: string;
+  titleEn?: string;
+  phase?: string;
   assigneeRole: string;
+  /** Set when a coordinator reassigned the task to a named person. */
+  assignee?: Person;
   state: TaskState;
-  dueDate: LocalDate;
-  dueAt: string; // ISO instant, end of the local due day
+  /** Local due date; null while it depends on something that has not happened yet (a phase, another task). */
+  dueDate: LocalDate | null;
+  /** ISO instant of the end of the local due day. */
+  dueAt: string | null;
+  /** A date-gated task (a recurring occurrence) stays blocked until this local date. */
+  opensOn?: LocalDate;
   overdue: boolean;
+  /** How many escalation rungs have fired since the deadline last moved (0 = not escalated). */
+  escalationLevel: number;
   /** Index of the review level now deciding (0-based); meaningful in SUBMITTED/IN_REVIEW. */
   reviewLevel: number;
   reviewLevels: number;
   minEvidence: number;
+  /** Checklist items that must be ticked on submission, and those ticked at the last submission. */
+  requiredChecklist: string[];
+  checklist: string[];
+  checked: string[];
+  weight: number;
   evidenceIds: string[];
   lastComment?: string;
   submittedAt?: string;
   approvedAt?: string;
-  /** Reminder rungs (working days before) already sent. */
-  remindersSent: number[];
+  /** Local date the task was approved or waived; tasks counting from it use this. */
+  completedOn?: LocalDate;
+  extensionRequest?: ExtensionRequest;
+  /** Reminder-ladder rungs (signed working-day offsets from the due date) already handled for this due date. */
+  rungsDone: number[];
   history: TaskHistoryEntry[];
+}
+
+export interface PhaseState {
+  key: string;
+  startedOn: LocalDate | null;
+  completedOn: LocalDate | null;
+}
+
+export interface Suspension {
+  since: LocalDate;
+  by: string;
+  reason: string;
 }
 
 export interface CaseState {
@@ -43,65 +127,52 @@ export interface CaseState {
   programmeId: string;
   unitCode: string;
   timeZone: IndonesianTimeZone;
+  /** The local date the case's clock started (the programme start, or the day a late unit joined). */
+  startDate: LocalDate;
+  templateKey: string;
+  templateVersion: number;
   status: CaseStatus;
   /** Bumped on every change; the read model ignores writes older than what it has. */
   version: number;
+  phases: PhaseState[];
   tasks: CaseTask[];
+  suspension?: Suspension;
+  signedOff?: { by: string; at: string; comment?: string };
+  /** Ids of programme actions already applied (most recent last), so a retried bulk action applies once. */
+  appliedActions: string[];
+  history: CaseHistoryEntry[];
 }
 
-export interface ReminderDue {
-  kind: 'reminder';
-  taskKey: string;
-  workingDaysBefore: number;
-  at: number; // epoch ms
-}
-export interface DeadlineDue {
-  kind: 'deadline';
-  taskKey: string;
-  at: number;
-}
-export type TimerEvent = ReminderDue | DeadlineDue;
-
-const OPEN_STATES: ReadonlySet<TaskState> = new Set(['OPEN', 'RETURNED']);
-const DONE_STATES: ReadonlySet<TaskState> = new Set(['APPROVED', 'WAIVED']);
-
-export function newCaseState(args: {
-  caseId: string;
-  programmeId: string;
-  unitCode: string;
-  timeZone: IndonesianTimeZone;
-  startDate: LocalDate;
+/** What the rules need besides the state: the template snapshot, the calendar and the clock. */
+export interface CaseContext {
   template: TemplateDefinition;
   calendar: WorkingCalendar;
-  locale: 'id' | 'en';
-}): CaseState {
-  const { template, calendar, startDate, timeZone, locale } = args;
-  return {
-    caseId: args.caseId,
-    programmeId: args.programmeId,
-    unitCode: args.unitCode,
-    timeZone,
-    status: 'ACTIVE',
-    version: 1,
-    tasks: template.tasks.map((t) => {
-      const dueDate = calendar.addWorkingDays(calendar.onOrAfter(startDate), t.due.workingDays);
-      return {
-        key: t.key,
-        title: (locale === 'en' && t.title.en) || t.title.id,
-        assigneeRole: t.assigneeRole,
-        state: 'OPEN' as TaskState,
-        dueDate,
-        dueAt: new Date(endOfLocalDay(dueDate, timeZone)).toISOString(),
-        overdue: false,
-        reviewLevel: 0,
-        reviewLevels: t.review?.levels.length ?? 0,
-        minEvidence: t.evidence.minItems,
-        evidenceIds: [],
-        remindersSent: [],
-        history: [],
-      };
-    }),
-  };
+  /** The workflow's current time, epoch ms. */
+  now: number;
+}
+
+export const OPEN_STATES: ReadonlySet<TaskState> = new Set(['OPEN', 'RETURNED']);
+export const DONE_STATES: ReadonlySet<TaskState> = new Set(['APPROVED', 'WAIVED']);
+export const isDone = (t: Pick<CaseTask, 'state'>): boolean => DONE_STATES.has(t.state);
+export const isAwaitingUnit = (t: Pick<CaseTask, 'state'>): boolean => OPEN_STATES.has(t.state);
+
+export function today(state: Pick<CaseState, 'timeZone'>, now: number): LocalDate {
+  return localDateAt(now, state.timeZone);
+}
+
+export function officeHourOf(template: Pick<TemplateDefinition, 'officeHour'>): string {
+  return template.officeHour ?? '07:30';
+}
+
+/** The instant of a local day's office hour in the case's zone. */
+export function atOfficeHour(state: Pick<CaseState, 'timeZone'>, template: Pick<TemplateDefinition, 'officeHour'>, day: LocalDate): number {
+  return localTimeToInstant(day, officeHourOf(template), state.timeZone);
+}
+
+export function findTask(state: CaseState, key: string): CaseTask {
+  const task = state.tasks.find((t) => t.key === key);
+  if (!task) throw new CommandRejected('TASK_NOT_FOUND', { id: `tugas "${key}" tidak ada dalam kasus ini`, en: `task "${key}" does not exist in this case` });
+  return task;
 }
 
 /** Indonesian and English wording of a rejection, shown to the person who sent the command. */
@@ -109,16 +180,6 @@ export interface Reason {
   id: string;
   en: string;
 }
-
-const STATE_ID: Record<TaskState, string> = {
-  BLOCKED: 'terblokir',
-  OPEN: 'terbuka',
-  SUBMITTED: 'sudah dikirim',
-  IN_REVIEW: 'sedang diperiksa',
-  RETURNED: 'dikembalikan',
-  APPROVED: 'sudah disetujui',
-  WAIVED: 'dibebaskan',
-};
 
 export class CommandRejected extends Error {
   constructor(
@@ -130,136 +191,215 @@ export class CommandRejected extends Error {
   }
 }
 
-export function findTask(state: CaseState, key: string): CaseTask {
-  const task = state.tasks.find((t) => t.key === key);
-  if (!task) throw new CommandRejected('TASK_NOT_FOUND', { id: `tugas "${key}" tidak ada dalam kasus ini`, en: `task "${key}" does not exist in this case` });
-  return task;
+function taskFromTemplate(t: TemplateTask, occurrence?: number): CaseTask {
+  return {
+    key: occurrence === undefined ? t.key : `${t.key}.${occurrence}`,
+    templateKey: t.key,
+    occurrence,
+    title: t.title.id,
+    titleEn: t.title.en,
+    phase: t.phase,
+    assigneeRole: t.assigneeRole,
+    state: 'BLOCKED',
+    dueDate: null,
+    dueAt: null,
+    overdue: false,
+    escalationLevel: 0,
+    reviewLevel: 0,
+    reviewLevels: t.review?.levels.length ?? 0,
+    minEvidence: t.evidence?.minItems ?? 0,
+    requiredChecklist: (t.checklist ?? []).filter((c) => c.required !== false).map((c) => c.key),
+    checklist: (t.checklist ?? []).map((c) => c.key),
+    checked: [],
+    weight: t.weight ?? 1,
+    evidenceIds: [],
+    rungsDone: [],
+    history: [],
+  };
 }
 
-export interface SubmitCommand {
-  taskKey: string;
-  by: string;
-  evidenceIds: string[];
-  note?: string;
+/** The case's tasks for a template: one per task, or one per occurrence of a recurring task. */
+export function tasksForTemplate(template: TemplateDefinition): CaseTask[] {
+  return template.tasks.flatMap((t) =>
+    t.recurrence ? Array.from({ length: t.recurrence.times }, (_, i) => taskFromTemplate(t, i + 1)) : [taskFromTemplate(t)],
+  );
 }
 
-export interface ReviewCommand {
-  taskKey: string;
-  by: string;
-  decision: 'approve' | 'return';
-  /** The review level the reviewer believes they decide (0-based); guards against double clicks. */
-  level: number;
-  comment?: string;
+export function newCaseState(args: {
+  caseId: string;
+  programmeId: string;
+  unitCode: string;
+  timeZone: IndonesianTimeZone;
+  startDate: LocalDate;
+  ctx: CaseContext;
+}): CaseState {
+  const { ctx } = args;
+  const state: CaseState = {
+    caseId: args.caseId,
+    programmeId: args.programmeId,
+    unitCode: args.unitCode,
+    timeZone: args.timeZone,
+    startDate: ctx.calendar.onOrAfter(args.startDate),
+    templateKey: ctx.template.key,
+    templateVersion: ctx.template.version,
+    status: 'ACTIVE',
+    version: 1,
+    phases: (ctx.template.phases ?? []).map((p) => ({ key: p.key, startedOn: null, completedOn: null })),
+    tasks: tasksForTemplate(ctx.template),
+    appliedActions: [],
+    history: [],
+  };
+  settle(state, ctx);
+  state.version = 1;
+  // Rungs whose moment had already passed when the case began are skipped, not sent late in a burst.
+  for (const task of state.tasks) skipPastRungs(state, task, ctx);
+  return state;
 }
 
-function assertActive(state: CaseState): void {
-  if (state.status !== 'ACTIVE') throw new CommandRejected('CASE_CLOSED', { id: `kasus ini sudah ditutup (${state.status})`, en: `the case is closed (${state.status})` });
+// ---------------------------------------------------------------------------------------------------------
+// Readiness: phases start, blocked tasks open, recurring occurrences get their dates, the case completes.
+// ---------------------------------------------------------------------------------------------------------
+
+const templateTask = (template: TemplateDefinition, task: CaseTask): TemplateTask | undefined => template.tasks.find((t) => t.key === task.templateKey);
+
+/** The local date a phase starts, once it can be known (null while it waits on an earlier phase). */
+function phaseStartDate(state: CaseState, ctx: CaseContext, index: number): LocalDate | null {
+  const phase = (ctx.template.phases ?? [])[index];
+  const cal = ctx.calendar;
+  const start = phase.start ?? (index === 0 ? { from: 'programmeStart' as const, workingDays: 0 } : { from: 'phaseCompleted' as const, phase: ctx.template.phases![index - 1].key, workingDays: 0 });
+  if ('date' in start) return cal.onOrAfter(start.date);
+  if (start.from === 'programmeStart') return cal.addWorkingDays(state.startDate, start.workingDays ?? 0);
+  const before = state.phases.find((p) => p.key === start.phase);
+  if (!before?.completedOn) return null;
+  return cal.addWorkingDays(cal.onOrAfter(before.completedOn), start.workingDays ?? 0);
 }
 
-/** Validation without mutation (update validators call these; nothing is written to history on rejection). */
-export function checkSubmit(state: CaseState, cmd: SubmitCommand): void {
-  assertActive(state);
-  const task = findTask(state, cmd.taskKey);
-  if (!OPEN_STATES.has(task.state)) {
-    throw new CommandRejected('INVALID_STATE', {
-      id: `tugas "${task.key}" ${STATE_ID[task.state]} dan tidak dapat dikirim`,
-      en: `task "${task.key}" is ${task.state} and cannot be submitted`,
-    });
+/** The reference date a task's due rule counts from, or null while it is unknown. */
+function dueReference(state: CaseState, ctx: CaseContext, t: TemplateTask): LocalDate | null {
+  const due = t.due;
+  if ('date' in due) return null;
+  if (due.from === 'programmeStart') return state.startDate;
+  if (due.from === 'phaseStart') return state.phases.find((p) => p.key === t.phase)?.startedOn ?? null;
+  const anchor = state.tasks.find((x) => x.key === due.task);
+  return anchor?.completedOn ? ctx.calendar.onOrAfter(anchor.completedOn) : null;
+}
+
+/** Due date (and, for a recurring occurrence, its opening date) once the rule's reference point is known. */
+function scheduleOf(state: CaseState, ctx: CaseContext, task: CaseTask): { dueDate: LocalDate; opensOn?: LocalDate } | null {
+  const t = templateTask(ctx.template, task);
+  if (!t) return task.dueDate ? { dueDate: task.dueDate, opensOn: task.opensOn } : null;
+  const cal = ctx.calendar;
+  if ('date' in t.due) return { dueDate: cal.onOrAfter(t.due.date) };
+  const reference = dueReference(state, ctx, t);
+  if (!reference) return null;
+  if (task.occurrence !== undefined && t.recurrence) {
+    const opensOn = cal.onOrAfter(addMonths(reference, task.occurrence * t.recurrence.everyMonths));
+    return { opensOn, dueDate: cal.addWorkingDays(opensOn, t.due.workingDays) };
   }
-  const unique = new Set(cmd.evidenceIds);
-  if (unique.size !== cmd.evidenceIds.length) throw new CommandRejected('DUPLICATE_EVIDENCE', { id: 'bukti yang sama tercantum dua kali', en: 'evidenceIds must not repeat' });
-  if (unique.size < task.minEvidence) {
-    throw new CommandRejected('EVIDENCE_REQUIRED', {
-      id: `tugas "${task.key}" memerlukan paling sedikit ${task.minEvidence} bukti, baru ${unique.size}`,
-      en: `task "${task.key}" needs at least ${task.minEvidence} piece(s) of evidence, got ${unique.size}`,
-    });
-  }
+  return { dueDate: cal.addWorkingDays(reference, t.due.workingDays) };
 }
 
-export function checkReview(state: CaseState, cmd: ReviewCommand): void {
-  assertActive(state);
-  const task = findTask(state, cmd.taskKey);
-  if (task.state !== 'SUBMITTED' && task.state !== 'IN_REVIEW') {
-    throw new CommandRejected('INVALID_STATE', {
-      id: `tugas "${task.key}" ${STATE_ID[task.state]}; hanya tugas yang sudah dikirim yang dapat diperiksa`,
-      en: `task "${task.key}" is ${task.state}; only a submitted task can be reviewed`,
-    });
-  }
-  if (cmd.level !== task.reviewLevel) {
-    throw new CommandRejected('WRONG_REVIEW_LEVEL', {
-      id: `tugas "${task.key}" menunggu pemeriksaan tingkat ${task.reviewLevel + 1}, bukan ${cmd.level + 1}`,
-      en: `task "${task.key}" awaits review level ${task.reviewLevel + 1}, not ${cmd.level + 1}`,
-    });
-  }
-  if (cmd.decision === 'return' && !cmd.comment?.trim()) {
-    throw new CommandRejected('COMMENT_REQUIRED', { id: 'tugas yang dikembalikan memerlukan catatan tentang apa yang harus diperbaiki', en: 'a returned task needs a comment saying what to fix' });
-  }
-}
-
-export function applySubmit(state: CaseState, cmd: SubmitCommand, nowIso: string): CaseTask {
-  checkSubmit(state, cmd);
-  const task = findTask(state, cmd.taskKey);
-  task.evidenceIds = [...cmd.evidenceIds];
-  task.submittedAt = nowIso;
-  task.history.push({ at: nowIso, by: cmd.by, action: 'submitted', comment: cmd.note });
-  task.reviewLevel = 0;
-  if (task.reviewLevels === 0) {
-    task.state = 'APPROVED';
-    task.approvedAt = nowIso;
-  } else {
-    task.state = 'SUBMITTED';
-  }
-  state.version++;
-  return task;
-}
-
-export function applyReview(state: CaseState, cmd: ReviewCommand, nowIso: string): CaseTask {
-  checkReview(state, cmd);
-  const task = findTask(state, cmd.taskKey);
-  task.history.push({ at: nowIso, by: cmd.by, action: cmd.decision === 'approve' ? 'approved' : 'returned', level: cmd.level, comment: cmd.comment });
-  task.lastComment = cmd.comment ?? task.lastComment;
-  if (cmd.decision === 'return') {
-    task.state = 'RETURNED';
-    task.reviewLevel = 0;
-  } else if (task.reviewLevel + 1 < task.reviewLevels) {
-    task.reviewLevel++;
-    task.state = 'IN_REVIEW';
-  } else {
-    task.state = 'APPROVED';
-    task.approvedAt = nowIso;
-  }
-  state.version++;
-  return task;
-}
-
-export function allTasksDone(state: CaseState): boolean {
-  return state.tasks.every((t) => DONE_STATES.has(t.state));
+export function setDueDate(state: CaseState, task: CaseTask, dueDate: LocalDate): void {
+  task.dueDate = dueDate;
+  task.dueAt = new Date(endOfLocalDay(dueDate, state.timeZone)).toISOString();
 }
 
 /**
- * The earliest pending timed event of the case: a reminder rung of an open task, or a task's deadline.
- * One timer in the workflow waits for this; nothing keeps a timer per task per rung.
+ * Marks as handled every rung of the reminder ladder (and escalation) whose moment has already passed for the
+ * task's current due date: a task that opens, reopens or gets a new deadline starts its ladder from "now".
  */
-export function nextTimerEvent(
-  state: CaseState,
-  template: Pick<TemplateDefinition, 'reminders' | 'officeHour'>,
-  calendar: WorkingCalendar,
-): TimerEvent | undefined {
-  if (state.status !== 'ACTIVE') return undefined;
-  let next: TimerEvent | undefined;
-  const consider = (e: TimerEvent) => {
-    if (!next || e.at < next.at) next = e;
-  };
-  for (const task of state.tasks) {
-    if (!OPEN_STATES.has(task.state)) continue;
-    for (const rung of template.reminders) {
-      if (task.remindersSent.includes(rung.workingDaysBefore)) continue;
-      const day = calendar.addWorkingDays(task.dueDate, -rung.workingDaysBefore);
-      consider({ kind: 'reminder', taskKey: task.key, workingDaysBefore: rung.workingDaysBefore, at: localTimeToInstant(day, template.officeHour, state.timeZone) });
-    }
-    if (!task.overdue) consider({ kind: 'deadline', taskKey: task.key, at: Date.parse(task.dueAt) + 1 });
+export function skipPastRungs(state: CaseState, task: CaseTask, ctx: CaseContext): void {
+  if (!task.dueDate) return;
+  for (const rung of ctx.template.reminders ?? []) {
+    const offset = rungOffset(rung);
+    if (task.rungsDone.includes(offset)) continue;
+    if (rungInstant(state, ctx, task.dueDate, rung) < ctx.now) task.rungsDone.push(offset);
   }
-  return next;
+}
+
+export function rungInstant(state: CaseState, ctx: CaseContext, dueDate: LocalDate, rung: ReminderRung): number {
+  return atOfficeHour(state, ctx.template, ctx.calendar.addWorkingDays(dueDate, rungOffset(rung)));
+}
+
+function blockers(state: CaseState, ctx: CaseContext, task: CaseTask): string[] {
+  const t = templateTask(ctx.template, task);
+  const deps = t ? taskDependencies(t) : [];
+  return deps.filter((key) => {
+    const dep = state.tasks.find((x) => x.key === key);
+    return dep !== undefined && !isDone(dep);
+  });
+}
+
+/** Why a blocked task cannot be acted on yet, in words for the person trying. */
+export function blockedReason(state: CaseState, ctx: CaseContext, task: CaseTask): Reason {
+  const waiting = blockers(state, ctx, task);
+  if (waiting.length > 0) return { id: `menunggu tugas ${waiting.map((k) => `"${k}"`).join(', ')} selesai`, en: `waiting for task(s) ${waiting.map((k) => `"${k}"`).join(', ')} to be completed` };
+  const phase = task.phase ? state.phases.find((p) => p.key === task.phase) : undefined;
+  if (phase && !phase.startedOn) return { id: `tahap "${phase.key}" belum dimulai`, en: `phase "${phase.key}" has not started` };
+  if (phase?.startedOn) return { id: `tahap "${phase.key}" dimulai ${phase.startedOn}`, en: `phase "${phase.key}" starts on ${phase.startedOn}` };
+  if (task.opensOn) return { id: `tugas ini dibuka ${task.opensOn}`, en: `this task opens on ${task.opensOn}` };
+  return { id: 'tugas ini belum dibuka', en: 'this task has not opened yet' };
+}
+
+/**
+ * Brings the case up to date with the clock and with what is done: starts phases, opens blocked tasks whose
+ * dependencies, phase and opening date allow, and completes phases. Returns the tasks it opened.
+ * Idempotent: calling it twice at the same instant changes nothing the second time.
+ */
+export function settle(state: CaseState, ctx: CaseContext): CaseTask[] {
+  const opened: CaseTask[] = [];
+  if (state.status !== 'ACTIVE') return opened;
+  const day = today(state, ctx.now);
+  const startedBefore = state.phases.map((p) => p.startedOn);
+  for (let changed = true; changed; ) {
+    changed = false;
+    // Phases: start when their date is known (a future start date is kept and waited for).
+    state.phases.forEach((phase, i) => {
+      if (!phase.startedOn) {
+        const start = phaseStartDate(state, ctx, i);
+        if (start) {
+          phase.startedOn = start;
+          changed = true;
+        }
+      }
+    });
+    for (const task of state.tasks) {
+      if (task.state !== 'BLOCKED') continue;
+      if (!task.dueDate || (task.occurrence !== undefined && !task.opensOn)) {
+        const schedule = scheduleOf(state, ctx, task);
+        if (schedule) {
+          setDueDate(state, task, schedule.dueDate);
+          task.opensOn = schedule.opensOn;
+          changed = true;
+        }
+      }
+      const phase = task.phase ? state.phases.find((p) => p.key === task.phase) : undefined;
+      const phaseOpen = !phase || (phase.startedOn !== null && compareLocalDates(phase.startedOn, day) <= 0);
+      const dateOpen = !task.opensOn || compareLocalDates(task.opensOn, day) <= 0;
+      if (task.dueDate && phaseOpen && dateOpen && blockers(state, ctx, task).length === 0) {
+        task.state = 'OPEN';
+        skipPastRungs(state, task, ctx);
+        opened.push(task);
+        changed = true;
+      }
+    }
+    for (const phase of state.phases) {
+      if (phase.completedOn || !phase.startedOn) continue;
+      const tasks = state.tasks.filter((t) => t.phase === phase.key);
+      if (tasks.every(isDone)) {
+        const last = tasks.map((t) => t.completedOn ?? day).sort().pop();
+        phase.completedOn = last && compareLocalDates(last, phase.startedOn) > 0 ? last : phase.startedOn;
+        changed = true;
+      }
+    }
+  }
+  if (opened.length > 0 || state.phases.some((p, i) => p.startedOn !== startedBefore[i])) state.version++;
+  // Completing the case is the workflow's decision (it persists that as its own step).
+  return opened;
+}
+
+export function allTasksDone(state: CaseState): boolean {
+  return state.tasks.every(isDone);
 }
 
 /** Per-state task counts, for progress views. */
@@ -267,4 +407,12 @@ export function countByState(tasks: Array<{ state: TaskState }>): Record<TaskSta
   const counts: Record<TaskState, number> = { BLOCKED: 0, OPEN: 0, SUBMITTED: 0, IN_REVIEW: 0, RETURNED: 0, APPROVED: 0, WAIVED: 0 };
   for (const t of tasks) counts[t.state]++;
   return counts;
+}
+
+/** The programme's own weighted checklist score, 0–100: the share of task weight approved or waived. */
+export function weightedCompletion(tasks: Array<Pick<CaseTask, 'state' | 'weight'>>): number {
+  const total = tasks.reduce((sum, t) => sum + t.weight, 0);
+  if (total === 0) return 0;
+  const done = tasks.filter(isDone).reduce((sum, t) => sum + t.weight, 0);
+  return Math.round((done / total) * 10_000) / 100;
 }

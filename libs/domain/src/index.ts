@@ -1,3 +1,5 @@
 export * from './calendar';
 export * from './template';
 export * from './case-state';
+export * from './case-commands';
+export * from './case-clock';

@@ -10,11 +10,15 @@ export const toCaseTaskDto = (t: db.Task): CaseTaskDto => ({
   key: t.key,
   title: t.title,
   state: t.state,
-  dueDate: t.dueDate.toISOString().slice(0, 10),
-  dueAt: t.dueAt.toISOString(),
+  dueDate: t.dueDate ? t.dueDate.toISOString().slice(0, 10) : null,
+  dueAt: t.dueAt ? t.dueAt.toISOString() : null,
   overdue: t.overdue,
+  escalationLevel: t.escalationLevel,
   reviewLevel: shownReviewLevel(t.state, t.reviewLevel),
   lastComment: t.lastComment,
+  phase: t.phase,
+  assigneeEmail: t.assigneeEmail,
+  extensionRequested: t.extensionRequest !== null,
 });
 
 /** A task as the case workflow returned it from a command (fresher than the read model). */
@@ -25,6 +29,10 @@ export const fromWorkflowTask = (t: CaseTask): CaseTaskDto => ({
   dueDate: t.dueDate,
   dueAt: t.dueAt,
   overdue: t.overdue,
+  escalationLevel: t.escalationLevel,
   reviewLevel: shownReviewLevel(t.state, t.reviewLevel),
   lastComment: t.lastComment ?? null,
+  phase: t.phase ?? null,
+  assigneeEmail: t.assignee?.email ?? null,
+  extensionRequested: t.extensionRequest !== undefined,
 });

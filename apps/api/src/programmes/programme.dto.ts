@@ -86,11 +86,15 @@ export class CaseTaskDto {
   @ApiProperty() key!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['BLOCKED', 'OPEN', 'SUBMITTED', 'IN_REVIEW', 'RETURNED', 'APPROVED', 'WAIVED'] }) state!: string;
-  @ApiProperty({ example: '2027-01-18', description: 'Local due date in the unit time zone' }) dueDate!: string;
-  @ApiProperty({ description: 'End of the local due day, UTC' }) dueAt!: string;
+  @ApiProperty({ example: '2027-01-18', nullable: true, description: 'Local due date in the unit time zone; null while the task waits on a phase or another task' }) dueDate!: string | null;
+  @ApiProperty({ nullable: true, description: 'End of the local due day, UTC' }) dueAt!: string | null;
   @ApiProperty() overdue!: boolean;
+  @ApiProperty({ description: 'Escalation rungs fired since the deadline last moved (0 = not escalated)' }) escalationLevel!: number;
   @ApiProperty({ description: 'Review level now deciding, 1-based (0 when not in review)' }) reviewLevel!: number;
   @ApiProperty({ nullable: true }) lastComment!: string | null;
+  @ApiProperty({ nullable: true, description: 'Phase the task belongs to' }) phase!: string | null;
+  @ApiProperty({ nullable: true, description: 'Email of the person the task was reassigned to; null = the unit heads' }) assigneeEmail!: string | null;
+  @ApiProperty({ description: 'Whether an extension request awaits a decision' }) extensionRequested!: boolean;
 }
 
 export class CaseSummaryDto {
