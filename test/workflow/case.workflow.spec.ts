@@ -76,7 +76,7 @@ describe('case workflow (time-skipping server)', () => {
       // Every snapshot the read model received moves forward.
       const versions = recorder.snapshots.map((s) => s.version);
       expect([...versions].sort((a, b) => a - b)).toEqual(versions);
-      await recordHistoryIfAsked(handle, 'case-reminders-overdue');
+      await recordHistoryIfAsked(handle, 'v2-case-reminders-overdue');
     });
     expect(Date.now() - startedWall).toBeLessThan(60_000);
   });
@@ -114,7 +114,7 @@ describe('case workflow (time-skipping server)', () => {
       expect(returned.request.message).toMatchObject({ comment: 'Tanda tangan belum ada', taskTitle: 'Dokumen' });
       expect(kinds.filter((k) => k === 'case-signed-off')).toHaveLength(1);
       expect(recorder.snapshots.at(-1)?.status).toBe('SIGNED_OFF');
-      await recordHistoryIfAsked(handle, 'case-submit-return-approve-signoff');
+      await recordHistoryIfAsked(handle, 'v2-case-submit-return-approve-signoff');
     });
   });
 
