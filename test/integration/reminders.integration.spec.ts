@@ -4,7 +4,8 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '@kawal/activities';
 import { ProgrammeWorkflowInput, programmeWorkflowId } from '@kawal/contracts';
 import { PrismaClient, createPrismaClient } from '@kawal/database';
-import { WorkingCalendar, localDateAt } from '@kawal/domain';
+import { WorkingCalendar, addCalendarDays, localDateAt } from '@kawal/domain';
+import { holidaysBetween } from '@kawal/holidays';
 import { Mailer } from '@kawal/mail';
 import { TestDatabase, createTestDatabase } from '../support/postgres';
 import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
@@ -56,7 +57,7 @@ describe('reminders through real PostgreSQL and SMTP (time-skipping server)', ()
       // 3 units x 2 tasks x 1 rung, one lurah each.
       const messages = await smtp.waitFor(6, 30_000);
       expect(messages).toHaveLength(6);
-      const calendar = new WorkingCalendar();
+      const calendar = new WorkingCalendar(holidaysBetween(startDate, addCalendarDays(startDate, 400)));
       const first = calendar.onOrAfter(startDate);
       const due1 = calendar.addWorkingDays(first, 10);
       const [y, m, d] = due1.split('-').map(Number);

@@ -12,17 +12,26 @@ export function sliceTemplate() {
 }
 
 /** Kota Banjarbaru > Kecamatan Banjarbaru Utara > a few kelurahan, each with a lurah; one coordinator. */
-export async function seedProgramme(prisma: PrismaClient, opts: { programmeId: string; startDate: string; kelurahan: number }) {
-  const template = sliceTemplate();
+export async function seedProgramme(prisma: PrismaClient, opts: { programmeId: string; startDate: string; kelurahan: number; templateKey?: string }) {
+  const template = { ...sliceTemplate(), ...(opts.templateKey ? { key: opts.templateKey } : {}) };
   const tpl = await prisma.template.create({ data: { key: template.key, version: template.version, name: template.name.id, definition: template as never, checksum: 'test', publishedAt: new Date() } });
-  const kota = await prisma.unit.create({ data: { code: '63.72', name: 'Kota Banjarbaru', kind: 'KOTA', timeZone: 'Asia/Makassar' } });
-  const kec = await prisma.unit.create({ data: { code: '63.72.01', name: 'Banjarbaru Utara', kind: 'KECAMATAN', parentId: kota.id, timeZone: 'Asia/Makassar' } });
-  const coordinator = await prisma.person.create({ data: { email: 'organisasi@banjarbarukota.go.id', name: 'Bagian Organisasi', roles: { create: [{ role: 'COORDINATOR', unitId: kota.id }] } } });
+  // Units and people are shared by every programme seeded into the same database.
+  const kota = await prisma.unit.upsert({ where: { code: '63.72' }, update: {}, create: { code: '63.72', name: 'Kota Banjarbaru', kind: 'KOTA', timeZone: 'Asia/Makassar' } });
+  const kec = await prisma.unit.upsert({ where: { code: '63.72.01' }, update: {}, create: { code: '63.72.01', name: 'Banjarbaru Utara', kind: 'KECAMATAN', parentId: kota.id, timeZone: 'Asia/Makassar' } });
+  const coordinator = await prisma.person.upsert({
+    where: { email: 'organisasi@banjarbarukota.go.id' },
+    update: {},
+    create: { email: 'organisasi@banjarbarukota.go.id', name: 'Bagian Organisasi', roles: { create: [{ role: 'COORDINATOR', unitId: kota.id }] } },
+  });
   const units = [];
   for (let i = 1; i <= opts.kelurahan; i++) {
     const code = `63.72.01.100${i}`;
-    const unit = await prisma.unit.create({ data: { code, name: `Kelurahan ${i}`, kind: 'KELURAHAN', parentId: kec.id, timeZone: 'Asia/Makassar' } });
-    await prisma.person.create({ data: { email: `lurah${i}@banjarbarukota.go.id`, name: `Lurah ${i}`, locale: i === 2 ? 'en' : 'id', roles: { create: [{ role: 'UNIT_HEAD', unitId: unit.id }] } } });
+    const unit = await prisma.unit.upsert({ where: { code }, update: {}, create: { code, name: `Kelurahan ${i}`, kind: 'KELURAHAN', parentId: kec.id, timeZone: 'Asia/Makassar' } });
+    await prisma.person.upsert({
+      where: { email: `lurah${i}@banjarbarukota.go.id` },
+      update: {},
+      create: { email: `lurah${i}@banjarbarukota.go.id`, name: `Lurah ${i}`, locale: i === 2 ? 'en' : 'id', roles: { create: [{ role: 'UNIT_HEAD', unitId: unit.id }] } },
+    });
     units.push(unit);
   }
   await prisma.programme.create({

@@ -212,7 +212,7 @@ export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
 /** A reminder rung as a signed offset in working days from the due date: -5 = five before, 0 = on the day, 3 = three after. */
 export function rungOffset(rung: ReminderRung): number {
-  return 'workingDaysBefore' in rung ? -rung.workingDaysBefore : rung.workingDaysAfter;
+  return 'workingDaysBefore' in rung ? 0 - rung.workingDaysBefore : rung.workingDaysAfter; // 0 - x: "on the day" is 0, not -0
 }
 
 export interface TemplateIssue {

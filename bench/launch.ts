@@ -1,0 +1,405 @@
+/**
+ * `npm run bench -- launch --units N [--batch-size N]`: how fast a programme launches N unit cases.
+ *
+ * Seeds N kelurahan (Kota Banjarbaru, WITA), the slice template, a coordinator, a programme and its N case rows;
+ * runs a real worker in this process; starts the programme workflow and measures the wall-clock time until every
+ * case workflow was started AND wrote its first state to the read model (cases.version > 0). Then reads the
+ * longest workflow history (the programme's runs and every case). Prints one line:
+ *
+ *   launch units=N seconds=S cases_per_second=R max_history_events=E
+ *
+ * Services: a Temporal dev server (in memory, free port) unless TEMPORAL_ADDRESS is set; a throwaway PostgreSQL
+ * (the real binaries, else PGlite) unless DATABASE_URL is set. Everything the bench started is stopped at the end;
+ * on external services the bench terminates its workflows and deletes its programme (units are kept for reuse).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import YAML from 'yaml';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { caseWorkflowId, programmeWorkflowId, type ProgrammeWorkflowInput } from '@kawal/contracts';
+import { KawalConfig, loadConfig, temporalConnectionOptions } from '@kawal/config';
+import { createPrismaClient, type PrismaClient } from '@kawal/database';
+import { localDateAt, parseTemplate } from '@kawal/domain';
+import { Mailer } from '@kawal/mail';
+import { LogFn, prefixedLogger, redactUrl, startEmbeddedPostgres, startTemporalDevServer } from '@kawal/runtime';
+import { createActivities } from '../activities';
+import { workflowCodeOptions } from '../apps/worker/src/workflow-bundle';
+import { applyMigrations } from '../libs/database/src/migrations';
+import { findPostgresBinDir, startPostgresFromBinaries } from '../test/support/postgres-server';
+import { UsageError } from './index';
+
+const log: LogFn = prefixedLogger('bench', process.stderr);
+
+const KOTA = { code: '63.72', name: 'Kota Banjarbaru' };
+const TIME_ZONE = 'Asia/Makassar' as const; // Kalimantan Selatan: WITA
+/** Kemendagri kelurahan codes are 1001..1999 within a kecamatan, so the units are spread over as many kecamatan as needed. */
+const PER_KECAMATAN = 999;
+const MAX_UNITS = 99 * PER_KECAMATAN;
+const CHUNK = 1_000;
+const POLL_MS = 500;
+const PROGRESS_MS = 5_000;
+/** No new case recorded for this long while the programme is still running: give up and say so. */
+const STALL_MS = 180_000;
+const DESCRIBE_IN_FLIGHT = 50;
+
+interface LaunchOptions {
+  units: number;
+  batchSize?: number;
+}
+
+function parseArgs(argv: string[]): LaunchOptions {
+  let units: number | undefined;
+  let batchSize: number | undefined;
+  const int = (flag: string, raw: string | undefined, min: number, max: number): number => {
+    const n = Number(raw);
+    if (raw === undefined || !/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--units') units = int('--units', value(), 1, MAX_UNITS);
+    else if (flag === '--batch-size') batchSize = int('--batch-size', value(), 1, 10_000);
+    else throw new UsageError(`unknown option ${argv[i]}`);
+  }
+  if (units === undefined) throw new UsageError('--units is required');
+  return { units, batchSize };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close((err) => (err ? reject(err) : resolve(port)));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const secondsSince = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
+
+/** Runs `each` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await each(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+/** Cleanups run last-in first-out, each awaited and bounded; failures are reported, not thrown. */
+class Teardown {
+  private readonly steps: Array<{ name: string; run: () => Promise<unknown>; timeoutMs: number }> = [];
+  private running?: Promise<void>;
+
+  add(name: string, run: () => Promise<unknown>, timeoutMs = 30_000): void {
+    this.steps.push({ name, run, timeoutMs });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            step.run(),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`did not finish within ${step.timeoutMs / 1000}s`)), step.timeoutMs);
+            }),
+          ]);
+        } catch (err) {
+          log(`stopping ${step.name} failed: ${(err as Error).message}`);
+        } finally {
+          if (timer) clearTimeout(timer);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+interface Database {
+  url: string;
+  external: boolean;
+}
+
+async function startDatabase(config: KawalConfig, teardown: Teardown): Promise<Database> {
+  if (config.database.url) {
+    log(`database: DATABASE_URL (${redactUrl(config.database.url)})`);
+    return { url: config.database.url, external: true };
+  }
+  const binDir = findPostgresBinDir();
+  if (binDir) {
+    try {
+      const server = await startPostgresFromBinaries(binDir);
+      teardown.add('PostgreSQL', () => server.stop());
+      log(`database: throwaway ${server.description}`);
+      return { url: server.adminUrl, external: false };
+    } catch (err) {
+      log(`PostgreSQL from ${binDir} did not start, falling back to PGlite: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kawal-bench-pglite-'));
+  teardown.add('PGlite data', async () => rmSync(dataDir, { recursive: true, force: true }));
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: prefixedLogger('postgres', process.stderr), maxConnections: 40 });
+  teardown.add('PGlite', () => server.stop());
+  log(`database: throwaway PGlite in ${dataDir} (no PostgreSQL binaries; PGlite runs one query at a time, so expect lower figures)`);
+  return { url: server.url, external: false };
+}
+
+interface Temporal {
+  connectionOptions: ReturnType<typeof temporalConnectionOptions>;
+  external: boolean;
+}
+
+async function startTemporal(config: KawalConfig, teardown: Teardown): Promise<Temporal> {
+  if (config.temporal.address) {
+    log(`Temporal: TEMPORAL_ADDRESS ${config.temporal.address}, namespace ${config.temporal.namespace}`);
+    return { connectionOptions: temporalConnectionOptions(config.temporal), external: true };
+  }
+  const t = performance.now();
+  const server = await startTemporalDevServer({
+    port: await freePort(),
+    namespace: config.temporal.namespace,
+    cliPath: config.temporal.cliPath,
+    log: prefixedLogger('temporal', process.stderr),
+  });
+  teardown.add('Temporal dev server', () => server.stop());
+  log(`Temporal: dev server (in memory) at ${server.address}, ready in ${secondsSince(t)}s`);
+  return { connectionOptions: { address: server.address }, external: false };
+}
+
+function kelurahanCode(i: number): { kecamatan: string; code: string } {
+  const kec = Math.floor(i / PER_KECAMATAN) + 1;
+  const kecamatan = `${KOTA.code}.${String(kec).padStart(2, '0')}`;
+  return { kecamatan, code: `${kecamatan}.${1001 + (i % PER_KECAMATAN)}` };
+}
+
+/**
+ * Units (kota > kecamatan > N kelurahan, no unit heads, so nothing is mailed at launch), the slice template, a
+ * coordinator, the programme and N case rows. Existing units, template and coordinator are reused (DATABASE_URL).
+ */
+async function seed(prisma: PrismaClient, config: KawalConfig, units: number): Promise<{ programmeId: string }> {
+  const definition = parseTemplate(YAML.parse(readFileSync(path.join(config.templatesDir, 'kawal-slice.v1.yaml'), 'utf8')));
+  await prisma.template.createMany({
+    data: [{ key: definition.key, version: definition.version, name: definition.name.id, definition: definition as never, checksum: 'bench', publishedAt: new Date() }],
+    skipDuplicates: true,
+  });
+  const template = await prisma.template.findUniqueOrThrow({ where: { key_version: { key: definition.key, version: definition.version } } });
+
+  await prisma.unit.createMany({ data: [{ code: KOTA.code, name: KOTA.name, kind: 'KOTA', timeZone: TIME_ZONE }], skipDuplicates: true });
+  const kota = await prisma.unit.findUniqueOrThrow({ where: { code: KOTA.code } });
+  const kecCodes = [...new Set(Array.from({ length: units }, (_, i) => kelurahanCode(i).kecamatan))];
+  await prisma.unit.createMany({
+    data: kecCodes.map((code, k) => ({ code, name: `Kecamatan ${k + 1}`, kind: 'KECAMATAN' as const, parentId: kota.id, timeZone: TIME_ZONE })),
+    skipDuplicates: true,
+  });
+  const kecIds = new Map((await prisma.unit.findMany({ where: { code: { in: kecCodes } }, select: { id: true, code: true } })).map((u) => [u.code, u.id]));
+
+  const coordinator = await prisma.person.upsert({
+    where: { email: 'organisasi@banjarbarukota.go.id' },
+    create: { email: 'organisasi@banjarbarukota.go.id', name: 'Bagian Organisasi', roles: { create: [{ role: 'COORDINATOR', unitId: kota.id }] } },
+    update: {},
+  });
+
+  const programmeId = randomUUID();
+  await prisma.programme.create({
+    data: {
+      id: programmeId,
+      name: `Bench peluncuran ${units} kelurahan`,
+      templateId: template.id,
+      coordinatorId: coordinator.id,
+      startDate: new Date(`${localDateAt(Date.now(), TIME_ZONE)}T00:00:00Z`),
+      workflowId: programmeWorkflowId(programmeId),
+    },
+  });
+
+  let withHeads = 0;
+  for (let from = 0; from < units; from += CHUNK) {
+    const chunk = Array.from({ length: Math.min(CHUNK, units - from) }, (_, j) => from + j);
+    const rows = chunk.map((i) => ({ i, ...kelurahanCode(i) }));
+    await prisma.unit.createMany({
+      data: rows.map((r) => ({ code: r.code, name: `Kelurahan ${r.i + 1}`, kind: 'KELURAHAN' as const, parentId: kecIds.get(r.kecamatan)!, timeZone: TIME_ZONE })),
+      skipDuplicates: true,
+    });
+    const stored = await prisma.unit.findMany({
+      where: { code: { in: rows.map((r) => r.code) } },
+      select: { id: true, code: true, _count: { select: { roles: { where: { role: 'UNIT_HEAD' } } } } },
+    });
+    withHeads += stored.filter((u) => u._count.roles > 0).length;
+    await prisma.case.createMany({ data: stored.map((u) => ({ programmeId, unitId: u.id, workflowId: caseWorkflowId(programmeId, u.code) })) });
+  }
+  if (withHeads > 0) log(`warning: ${withHeads} reused unit(s) have unit heads; their cases will try to send email (to nowhere)`);
+  return { programmeId };
+}
+
+/** Longest history among the programme's runs (it may have continued as new) and every case (describe()). */
+async function maxHistoryEvents(client: Client, programmeId: string, caseWorkflowIds: string[]): Promise<number> {
+  let max = 0;
+  const programmeRuns: Array<string | undefined> = [];
+  try {
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${programmeWorkflowId(programmeId)}"` })) programmeRuns.push(run.runId);
+  } catch (err) {
+    log(`listing the programme's runs failed (${(err as Error).message}); describing its latest run only`);
+  }
+  if (programmeRuns.length === 0) programmeRuns.push(undefined);
+  for (const runId of programmeRuns) {
+    const d = await client.workflow.getHandle(programmeWorkflowId(programmeId), runId).describe();
+    max = Math.max(max, d.historyLength);
+  }
+  log(`programme workflow: ${programmeRuns.length} run(s), longest history ${max} events`);
+  // Visibility records of running workflows are not updated on every event, so list() would under-report: describe each.
+  let caseMax = 0;
+  await pool(caseWorkflowIds, DESCRIBE_IN_FLIGHT, async (id) => {
+    const d = await client.workflow.getHandle(id).describe();
+    caseMax = Math.max(caseMax, d.historyLength);
+  });
+  log(`case workflows: ${caseWorkflowIds.length} described, longest history ${caseMax} events`);
+  return Math.max(max, caseMax);
+}
+
+export async function launchBench(argv: string[]): Promise<string> {
+  const options = parseArgs(argv);
+  const config = loadConfig();
+  const teardown = new Teardown();
+  let interrupted: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      log(`${signal} again: exiting without cleaning up`);
+      process.exit(130);
+    }
+    interrupted = signal;
+    log(`${signal} received; stopping…`);
+    void teardown.run().finally(() => process.exit(130));
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
+
+  try {
+    // Before any connection exists: the SDK's logs go to stderr, and signals are ours (worker shutdown is in teardown).
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => process.stderr.write(`[worker] ${entry.level} ${entry.message}${entry.meta ? ` ${JSON.stringify(entry.meta)}` : ''}\n`)),
+      shutdownSignals: [],
+    });
+
+    const tSetup = performance.now();
+    const [temporal, database] = await Promise.all([startTemporal(config, teardown), startDatabase(config, teardown)]);
+    const { applied } = await applyMigrations(database.url);
+    log(`migrations: ${applied.length} applied`);
+
+    const prisma = createPrismaClient(database.url, config.database.poolSize);
+    teardown.add('Prisma (activities)', () => prisma.$disconnect());
+    // A connection of its own, so polling never queues behind the activities' queries.
+    const poll = createPrismaClient(database.url, 1);
+    teardown.add('Prisma (poll)', () => poll.$disconnect());
+
+    const tSeed = performance.now();
+    const { programmeId } = await seed(prisma, config, options.units);
+    log(`seeded ${options.units} units and cases in ${secondsSince(tSeed)}s (programme ${programmeId})`);
+    const caseIds = (await poll.case.findMany({ where: { programmeId }, select: { workflowId: true } })).map((c) => c.workflowId);
+    if (database.external) teardown.add('bench programme rows', () => prisma.programme.delete({ where: { id: programmeId } }), 120_000);
+
+    const connection = await Connection.connect(temporal.connectionOptions);
+    teardown.add('Temporal client connection', () => connection.close());
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    if (temporal.external) {
+      // Leave nothing running on a shared server: its timers would fire long after this database is gone.
+      teardown.add(
+        'bench workflows',
+        async () => {
+          let terminated = 0;
+          await pool([programmeWorkflowId(programmeId), ...caseIds], DESCRIBE_IN_FLIGHT, async (id) => {
+            try {
+              await client.workflow.getHandle(id).terminate('bench finished');
+              terminated++;
+            } catch (err) {
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+            }
+          });
+          log(`terminated ${terminated} bench workflow(s)`);
+        },
+        600_000,
+      );
+    }
+
+    const mailer = new Mailer({ host: '127.0.0.1', port: await freePort(), from: config.smtp.from });
+    teardown.add('mailer', async () => mailer.close());
+    const nativeConnection = await NativeConnection.connect(temporal.connectionOptions);
+    teardown.add('worker connection', () => nativeConnection.close());
+    // Its own task queue: on a shared server no other worker picks these workflows up.
+    const taskQueue = `kawal-bench-${programmeId.slice(0, 8)}`;
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue,
+      ...workflowCodeOptions(),
+      activities: createActivities({ prisma, mailer, client, taskQueue, publicBaseUrl: config.api.publicBaseUrl }),
+      shutdownGraceTime: '10 seconds',
+    });
+    const running = worker.run();
+    let workerError: Error | undefined;
+    running.catch((err: Error) => {
+      workerError = err;
+    });
+    teardown.add(
+      'worker',
+      async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+      },
+      60_000,
+    );
+    log(`worker running on task queue ${taskQueue}; setup took ${secondsSince(tSetup)}s`);
+
+    // ---- the measured part ----
+    const input: ProgrammeWorkflowInput = { programmeId, caseCount: options.units, ...(options.batchSize ? { batchSize: options.batchSize } : {}) };
+    const t0 = performance.now();
+    const programme = await client.workflow.start('programmeWorkflow', { taskQueue, workflowId: programmeWorkflowId(programmeId), args: [input] });
+    let recorded = 0;
+    let lastChange = performance.now();
+    let lastProgress = performance.now();
+    while (recorded < options.units) {
+      if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+      if (workerError) throw new Error(`the worker stopped: ${workerError.message}`);
+      await sleep(POLL_MS);
+      const now = await poll.case.count({ where: { programmeId, version: { gt: 0 } } });
+      if (now !== recorded) lastChange = performance.now();
+      recorded = now;
+      if (recorded >= options.units) break;
+      if (performance.now() - lastProgress >= PROGRESS_MS) {
+        lastProgress = performance.now();
+        const launched = await poll.case.count({ where: { programmeId, launchedAt: { not: null } } });
+        const { status } = await programme.describe();
+        log(`${secondsSince(t0)}s: ${launched}/${options.units} launched, ${recorded} recorded (programme ${status.name})`);
+        if (status.name !== 'RUNNING') throw new Error(`the programme workflow is ${status.name} with ${recorded}/${options.units} cases recorded`);
+      }
+      if (performance.now() - lastChange > STALL_MS) {
+        throw new Error(`no case recorded its state for ${STALL_MS / 1000}s (${recorded}/${options.units} recorded); see the [worker] lines above`);
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    log(`all ${options.units} cases launched and recorded in ${seconds.toFixed(1)}s`);
+    // ---- end of the measured part ----
+
+    const tHist = performance.now();
+    const maxEvents = await maxHistoryEvents(client, programmeId, caseIds);
+    log(`history lengths read in ${secondsSince(tHist)}s`);
+
+    return `launch units=${options.units} seconds=${seconds.toFixed(1)} cases_per_second=${(options.units / seconds).toFixed(1)} max_history_events=${maxEvents}`;
+  } finally {
+    if (!interrupted) {
+      const t = performance.now();
+      await teardown.run();
+      log(`stopped everything in ${secondsSince(t)}s`);
+    }
+    for (const s of signals) process.removeListener(s, onSignal);
+  }
+}
