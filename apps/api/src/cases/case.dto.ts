@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { CaseTaskDto } from '../programmes/programme.dto';
 
 export class EvidenceDto {
@@ -40,6 +40,69 @@ export class SubmitTaskDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Keys of the checklist items ticked; every required item must be ticked' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  checked?: string[];
+}
+
+export class RequestExtensionDto {
+  @ApiProperty({ description: 'Working days (hari kerja) to add to the current due date', minimum: 1, maximum: 60 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  workingDays!: number;
+
+  @ApiProperty({ description: 'Why more time is needed' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class DecideExtensionDto {
+  @ApiProperty({ description: 'true grants the requested working days; false refuses (a comment is then required)' })
+  @IsBoolean()
+  approve!: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}
+
+export class WaiveTaskDto {
+  @ApiProperty({ description: 'Why the unit is released from this task' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class ReassignTaskDto {
+  @ApiProperty({ description: 'A registered person who will do the task and receive its reminders' })
+  @IsEmail()
+  email!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class SignOffCaseDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
 }
 
 export class ReviewTaskDto {
@@ -65,4 +128,10 @@ export class TaskCommandResultDto {
   @ApiProperty() caseId!: string;
   @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) caseStatus!: string;
   @ApiProperty({ type: CaseTaskDto }) task!: CaseTaskDto;
+}
+
+export class CaseCommandResultDto {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) caseStatus!: string;
+  @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
 }

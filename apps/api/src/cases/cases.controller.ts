@@ -18,7 +18,19 @@ import {
 import type { Response } from 'express';
 import { ActorEmail, ApiActorHeader } from '../common/actor';
 import { ProblemDto } from '../common/problem.dto';
-import { CaseDetailDto, EvidenceDto, ReviewTaskDto, SubmitTaskDto, TaskCommandResultDto } from './case.dto';
+import {
+  CaseCommandResultDto,
+  CaseDetailDto,
+  DecideExtensionDto,
+  EvidenceDto,
+  ReassignTaskDto,
+  RequestExtensionDto,
+  ReviewTaskDto,
+  SignOffCaseDto,
+  SubmitTaskDto,
+  TaskCommandResultDto,
+  WaiveTaskDto,
+} from './case.dto';
 import { CasesService, UploadedFile as Upload } from './cases.service';
 
 @ApiTags('cases')
@@ -73,6 +85,66 @@ export class CasesController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A return without a comment' })
   review(@Param('id') id: string, @Param('taskKey') taskKey: string, @ActorEmail() actor: string, @Body() dto: ReviewTaskDto): Promise<TaskCommandResultDto> {
     return this.cases.review(id, taskKey, actor, dto);
+  }
+
+  @Post('cases/:id/tasks/:taskKey/extension-request')
+  @HttpCode(200)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Ask for more working days on a task (the unit head or staff); the coordinator is emailed' })
+  @ApiOkResponse({ type: TaskCommandResultDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The task is done, has no deadline yet, or a request is already pending' })
+  requestExtension(@Param('id') id: string, @Param('taskKey') taskKey: string, @ActorEmail() actor: string, @Body() dto: RequestExtensionDto): Promise<TaskCommandResultDto> {
+    return this.cases.requestExtension(id, taskKey, actor, dto);
+  }
+
+  @Post('cases/:id/tasks/:taskKey/extension-decision')
+  @HttpCode(200)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Grant or refuse a pending extension request (the coordinator); the unit is emailed' })
+  @ApiOkResponse({ type: TaskCommandResultDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'No request pending' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A refusal without a comment' })
+  decideExtension(@Param('id') id: string, @Param('taskKey') taskKey: string, @ActorEmail() actor: string, @Body() dto: DecideExtensionDto): Promise<TaskCommandResultDto> {
+    return this.cases.decideExtension(id, taskKey, actor, dto);
+  }
+
+  @Post('cases/:id/tasks/:taskKey/waive')
+  @HttpCode(200)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Release the unit from a task, with a reason (the coordinator); tasks waiting on it may open' })
+  @ApiOkResponse({ type: TaskCommandResultDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The task is already approved or waived' })
+  waive(@Param('id') id: string, @Param('taskKey') taskKey: string, @ActorEmail() actor: string, @Body() dto: WaiveTaskDto): Promise<TaskCommandResultDto> {
+    return this.cases.waive(id, taskKey, actor, dto);
+  }
+
+  @Post('cases/:id/tasks/:taskKey/reassign')
+  @HttpCode(200)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Give a task to a named person (the coordinator); they get its reminders from now on' })
+  @ApiOkResponse({ type: TaskCommandResultDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  reassign(@Param('id') id: string, @Param('taskKey') taskKey: string, @ActorEmail() actor: string, @Body() dto: ReassignTaskDto): Promise<TaskCommandResultDto> {
+    return this.cases.reassign(id, taskKey, actor, dto);
+  }
+
+  @Post('cases/:id/sign-off')
+  @HttpCode(200)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Sign off a case whose tasks are all approved or waived (the coordinator); the case closes' })
+  @ApiOkResponse({ type: CaseCommandResultDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Tasks are still open, or the case is closed' })
+  signOff(@Param('id') id: string, @ActorEmail() actor: string, @Body() dto: SignOffCaseDto): Promise<CaseCommandResultDto> {
+    return this.cases.signOff(id, actor, dto);
   }
 
   @Get('evidence/:id/content')

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { reviewTaskUpdate, submitTaskUpdate } from '@kawal/contracts';
+import { decideExtensionUpdate, reassignTaskUpdate, requestExtensionUpdate, reviewTaskUpdate, signOffCaseUpdate, submitTaskUpdate, waiveTaskUpdate } from '@kawal/contracts';
 import type { CaseState, TemplateDefinition } from '@kawal/domain';
 import { AppConfig } from '@kawal/config';
 import { ALLOWED_EVIDENCE_TYPES, EvidenceStorage, detectEvidenceType } from '@kawal/storage';
@@ -10,7 +10,19 @@ import { PeopleRepository } from '../people/people.repository';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { UnitsRepository } from '../units/units.repository';
 import { fromWorkflowTask, toCaseTaskDto } from './case.mapper';
-import { CaseDetailDto, EvidenceDto, ReviewTaskDto, SubmitTaskDto, TaskCommandResultDto } from './case.dto';
+import {
+  CaseCommandResultDto,
+  CaseDetailDto,
+  DecideExtensionDto,
+  EvidenceDto,
+  ReassignTaskDto,
+  RequestExtensionDto,
+  ReviewTaskDto,
+  SignOffCaseDto,
+  SubmitTaskDto,
+  TaskCommandResultDto,
+  WaiveTaskDto,
+} from './case.dto';
 import { CasesRepository } from './cases.repository';
 
 type CaseRow = NonNullable<Awaited<ReturnType<CasesRepository['find']>>>;
@@ -124,8 +136,56 @@ export class CasesService {
     }
     const state = await this.temporal.client.workflow
       .getHandle(c.workflowId)
-      .executeUpdate(submitTaskUpdate, { args: [{ taskKey, by: actorEmail, evidenceIds: dto.evidenceIds, note: dto.note }] });
+      .executeUpdate(submitTaskUpdate, { args: [{ taskKey, by: actorEmail, evidenceIds: dto.evidenceIds, note: dto.note, checked: dto.checked }] });
     return this.result(state, taskKey);
+  }
+
+  /** The unit asks for more working days; the coordinator is told. */
+  async requestExtension(caseId: string, taskKey: string, actorEmail: string, dto: RequestExtensionDto): Promise<TaskCommandResultDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertUnitMember(c, actorEmail);
+    const state = await this.handle(c).executeUpdate(requestExtensionUpdate, { args: [{ taskKey, by: actorEmail, workingDays: dto.workingDays, reason: dto.reason.trim() }] });
+    return this.result(state, taskKey);
+  }
+
+  async decideExtension(caseId: string, taskKey: string, actorEmail: string, dto: DecideExtensionDto): Promise<TaskCommandResultDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertCoordinator(c, actorEmail);
+    const state = await this.handle(c).executeUpdate(decideExtensionUpdate, { args: [{ taskKey, by: actorEmail, approve: dto.approve, comment: dto.comment?.trim() || undefined }] });
+    return this.result(state, taskKey);
+  }
+
+  async waive(caseId: string, taskKey: string, actorEmail: string, dto: WaiveTaskDto): Promise<TaskCommandResultDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertCoordinator(c, actorEmail);
+    const state = await this.handle(c).executeUpdate(waiveTaskUpdate, { args: [{ taskKey, by: actorEmail, reason: dto.reason.trim() }] });
+    return this.result(state, taskKey);
+  }
+
+  async reassign(caseId: string, taskKey: string, actorEmail: string, dto: ReassignTaskDto): Promise<TaskCommandResultDto> {
+    const c = await this.find(caseId);
+    this.assertTaskExists(c, taskKey);
+    await this.assertCoordinator(c, actorEmail);
+    const to = await this.people.byEmail(dto.email);
+    if (!to) throw ApiError.invalid([{ field: 'email', rule: 'must be a registered person', message: 'harus orang yang terdaftar di Kawal' }]);
+    const state = await this.handle(c).executeUpdate(reassignTaskUpdate, {
+      args: [{ taskKey, by: actorEmail, to: { email: to.email, name: to.name, locale: to.locale === 'en' ? 'en' : 'id' }, reason: dto.reason?.trim() || undefined }],
+    });
+    return this.result(state, taskKey);
+  }
+
+  async signOff(caseId: string, actorEmail: string, dto: SignOffCaseDto): Promise<CaseCommandResultDto> {
+    const c = await this.find(caseId);
+    await this.assertCoordinator(c, actorEmail);
+    const state = await this.handle(c).executeUpdate(signOffCaseUpdate, { args: [{ by: actorEmail, comment: dto.comment?.trim() || undefined }] });
+    return { caseId: state.caseId, caseStatus: state.status, tasks: state.tasks.map(fromWorkflowTask) };
+  }
+
+  private handle(c: CaseRow) {
+    return this.temporal.client.workflow.getHandle(c.workflowId);
   }
 
   async review(caseId: string, taskKey: string, actorEmail: string, dto: ReviewTaskDto): Promise<TaskCommandResultDto> {
@@ -168,8 +228,18 @@ export class CasesService {
 
   private assertTaskExists(c: CaseRow, taskKey: string): void {
     // The stored definition was validated when the template was published; no need to parse it again per command.
+    // Recurring tasks appear in the read model as "<key>.<n>".
     const template = c.programme.template.definition as unknown as Pick<TemplateDefinition, 'tasks'>;
-    if (!template.tasks.some((t) => t.key === taskKey)) throw ApiError.notFound({ id: 'Tugas', en: 'Task' }, taskKey);
+    if (!template.tasks.some((t) => t.key === taskKey) && !c.tasks.some((t) => t.key === taskKey)) throw ApiError.notFound({ id: 'Tugas', en: 'Task' }, taskKey);
+  }
+
+  /** Decisions on the case itself (extensions, waivers, reassignment, sign-off): the programme's coordinator, or a coordinator or admin above the unit. */
+  private async assertCoordinator(c: CaseRow, email: string): Promise<void> {
+    const person = await this.person(email);
+    if (person.id === c.programme.coordinatorId) return;
+    if (!(await this.people.holdsRole(person.id, ['COORDINATOR', 'ADMIN'], await this.units.ancestry(c.unit.id)))) {
+      throw ApiError.forbidden({ id: `${email} bukan koordinator program untuk ${c.unit.name}.`, en: `${email} is not a programme coordinator for ${c.unit.name}.` });
+    }
   }
 
   private async person(email: string) {

@@ -10,6 +10,11 @@ const STATUS_BY_WORKFLOW_CODE: Record<string, HttpStatus> = {
   EVIDENCE_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
   DUPLICATE_EVIDENCE: HttpStatus.UNPROCESSABLE_ENTITY,
   COMMENT_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+  REASON_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+  CHECKLIST_INCOMPLETE: HttpStatus.UNPROCESSABLE_ENTITY,
+  UNKNOWN_CHECKLIST_ITEM: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_WORKING_DAYS: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_ASSIGNEE: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 const WORKFLOW_TITLES: Record<string, { id: string; en: string }> = {
@@ -20,6 +25,23 @@ const WORKFLOW_TITLES: Record<string, { id: string; en: string }> = {
   COMMENT_REQUIRED: { id: 'Catatan wajib diisi', en: 'A comment is required' },
   TASK_NOT_FOUND: { id: 'Tugas tidak ditemukan', en: 'Task not found' },
   DUPLICATE_EVIDENCE: { id: 'Bukti tercantum dua kali', en: 'Evidence listed twice' },
+  REASON_REQUIRED: { id: 'Alasan wajib diisi', en: 'A reason is required' },
+  TASK_BLOCKED: { id: 'Tugas belum dapat dikerjakan', en: 'The task cannot be worked on yet' },
+  CHECKLIST_INCOMPLETE: { id: 'Daftar periksa belum lengkap', en: 'Checklist incomplete' },
+  UNKNOWN_CHECKLIST_ITEM: { id: 'Butir daftar periksa tidak dikenal', en: 'Unknown checklist item' },
+  INVALID_WORKING_DAYS: { id: 'Jumlah hari kerja tidak valid', en: 'Invalid number of working days' },
+  EXTENSION_PENDING: { id: 'Permohonan perpanjangan masih menunggu', en: 'An extension request is pending' },
+  NO_EXTENSION_REQUEST: { id: 'Tidak ada permohonan perpanjangan', en: 'No extension request' },
+  NO_DEADLINE_YET: { id: 'Tugas belum memiliki tenggat', en: 'The task has no deadline yet' },
+  INVALID_ASSIGNEE: { id: 'Penerima tugas tidak valid', en: 'Invalid assignee' },
+  ALREADY_ASSIGNED: { id: 'Tugas sudah ditugaskan kepada orang itu', en: 'Already assigned to that person' },
+  CASE_NOT_COMPLETE: { id: 'Kasus belum selesai', en: 'The case is not complete' },
+  CASE_COMPLETED: { id: 'Kasus menunggu pengesahan', en: 'The case awaits sign-off' },
+  ALREADY_SUSPENDED: { id: 'Sudah ditangguhkan', en: 'Already suspended' },
+  NOT_SUSPENDED: { id: 'Tidak sedang ditangguhkan', en: 'Not suspended' },
+  PROGRAMME_SUSPENDED: { id: 'Program sedang ditangguhkan', en: 'The programme is suspended' },
+  PROGRAMME_CLOSED: { id: 'Program sudah ditutup', en: 'The programme is closed' },
+  PROGRAMME_CLOSING: { id: 'Program sedang ditutup', en: 'The programme is being closed' },
 };
 
 interface Problem {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { isLocalDate } from '@kawal/domain';
 
 @ValidatorConstraint({ name: 'isLocalDate' })
@@ -14,6 +14,23 @@ export class IsLocalDateConstraint implements ValidatorConstraintInterface {
 }
 
 export const MAX_UNITS_PER_LAUNCH = 100_000;
+const UNIT_CODE = /^\d{2}(\.[0-9A-Z][0-9A-Z-]{0,19}){0,4}$/;
+
+export class HolidayNameDto {
+  @ApiProperty({ example: 'Hari Jadi Kota Banjarbaru' }) @IsString() @IsNotEmpty() @MaxLength(200) id!: string;
+  @ApiPropertyOptional({ example: 'Banjarbaru City Anniversary' }) @IsOptional() @IsString() @MaxLength(200) en?: string;
+}
+
+export class LocalHolidayDto {
+  @ApiProperty({ example: '2027-04-20', description: 'Local date (YYYY-MM-DD)' })
+  @Validate(IsLocalDateConstraint)
+  date!: string;
+
+  @ApiProperty({ type: HolidayNameDto })
+  @ValidateNested()
+  @Type(() => HolidayNameDto)
+  name!: HolidayNameDto;
+}
 
 export class LaunchProgrammeDto {
   @ApiProperty({ example: 'Kelurahan Bebas Maladministrasi Banjarbaru 2027' })
@@ -50,6 +67,84 @@ export class LaunchProgrammeDto {
   @ApiProperty({ example: 'organisasi@banjarbarukota.go.id', description: 'A person holding the COORDINATOR (or ADMIN) role' })
   @IsEmail()
   coordinatorEmail!: string;
+
+  @ApiPropertyOptional({ type: [LocalHolidayDto], description: 'Local holidays the programme adds to the national holidays and cuti bersama' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => LocalHolidayDto)
+  localHolidays?: LocalHolidayDto[];
+}
+
+export const PROGRAMME_ACTIONS = ['extend', 'suspend', 'resume', 'remind', 'cancel', 'close', 'migrate'] as const;
+
+export class ProgrammeActionDto {
+  @ApiProperty({ enum: PROGRAMME_ACTIONS, description: 'extend deadlines; suspend/resume the clock (deadlines shift by the working days suspended); remind now; cancel; close (completes the programme); migrate running cases to a newer template version' })
+  @IsIn(PROGRAMME_ACTIONS)
+  kind!: (typeof PROGRAMME_ACTIONS)[number];
+
+  @ApiProperty({ description: 'Why; recorded in every case\'s audit trail and told to the units' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiPropertyOptional({ description: 'extend: working days to add to every open deadline', minimum: 1, maximum: 120 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  workingDays?: number;
+
+  @ApiPropertyOptional({ type: [String], description: 'extend, remind, migrate: only these units (default: all)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
+  @ArrayUnique()
+  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  unitCodes?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'extend: only these tasks (default: all open tasks)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  taskKeys?: string[];
+
+  @ApiPropertyOptional({ description: 'migrate: the published template version to move to' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  templateVersion?: number;
+}
+
+export class ProgrammeActionResultDto {
+  @ApiProperty() actionId!: string;
+  @ApiProperty({ enum: PROGRAMME_ACTIONS }) kind!: string;
+  @ApiProperty() by!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty() at!: string;
+}
+
+export class JoinUnitsDto {
+  @ApiProperty({ type: [String], example: ['63.72.01.1007'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  unitCodes!: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
 }
 
 export class ProgrammeSummaryDto {

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ProblemDto } from '../common/problem.dto';
-import { CasePageDto, LaunchProgrammeDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
+import { CasePageDto, JoinUnitsDto, LaunchProgrammeDto, ProgrammeActionDto, ProgrammeActionResultDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
+import { ActorEmail, ApiActorHeader } from '../common/actor';
 import { ProgrammesService } from './programmes.service';
 
 class PageQueryDto {
@@ -46,5 +47,31 @@ export class ProgrammesController {
   @ApiNotFoundResponse({ type: ProblemDto })
   cases(@Param('id') id: string, @Query() page: PageQueryDto): Promise<CasePageDto> {
     return this.programmes.cases(id, page.cursor, page.limit ?? 50);
+  }
+
+  @Post(':id/actions')
+  @HttpCode(202)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'A bulk action on the programme (extend, suspend, resume, remind, cancel, close, migrate), with a reason; fanned out to every case in batches' })
+  @ApiOkResponse({ type: ProgrammeActionResultDto, description: 'Accepted by the programme workflow; progress shows how many cases it reached' })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Makes no sense now (e.g. resume when not suspended, or the programme is closed)' })
+  action(@Param('id') id: string, @ActorEmail() actor: string, @Body() dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
+    return this.programmes.action(id, actor, dto);
+  }
+
+  @Post(':id/units')
+  @HttpCode(200)
+  @ApiActorHeader()
+  @ApiOperation({ summary: 'Units joining a running programme late; their deadlines count from the day they join' })
+  @ApiOkResponse({ type: ProgrammeSummaryDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The programme is closed' })
+  join(@Param('id') id: string, @ActorEmail() actor: string, @Body() dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
+    return this.programmes.join(id, actor, dto);
   }
 }

@@ -8,13 +8,29 @@ export class ProgrammesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Programme and all its case rows in one transaction; the workflows fill in the tasks. */
-  createWithCases(programme: { id: string; name: string; templateId: string; coordinatorId: string; startDate: Date; workflowId: string }, cases: Array<{ unitId: string; workflowId: string }>) {
+  createWithCases(
+    programme: { id: string; name: string; templateId: string; coordinatorId: string; startDate: Date; workflowId: string; localHolidays: object[] },
+    cases: Array<{ unitId: string; workflowId: string }>,
+  ) {
     return this.prisma.$transaction(async (tx) => {
       await tx.programme.create({ data: programme });
       for (let i = 0; i < cases.length; i += 5_000) {
         await tx.case.createMany({ data: cases.slice(i, i + 5_000).map((c) => ({ ...c, programmeId: programme.id })) });
       }
     });
+  }
+
+  async unitsInProgramme(programmeId: string, unitIds: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.case.findMany({ where: { programmeId, unitId: { in: unitIds } }, select: { unitId: true } });
+    return new Set(rows.map((r) => r.unitId));
+  }
+
+  addCases(programmeId: string, cases: Array<{ unitId: string; workflowId: string; startDate: Date }>) {
+    return this.prisma.case.createMany({ data: cases.map((c) => ({ ...c, programmeId })) });
+  }
+
+  removeCases(workflowIds: string[]) {
+    return this.prisma.case.deleteMany({ where: { workflowId: { in: workflowIds }, launchedAt: null } });
   }
 
   delete(id: string) {

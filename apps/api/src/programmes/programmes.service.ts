@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { caseWorkflowId, programmeWorkflowId, ProgrammeWorkflowInput } from '@kawal/contracts';
-import { countByState } from '@kawal/domain';
+import { ProgrammeActionRequest, caseWorkflowId, programmeActionRequestUpdate, programmeWorkflowId, ProgrammeWorkflowInput, unitsJoinedUpdate } from '@kawal/contracts';
+import { IndonesianTimeZone, TemplateDefinition, countByState, isIndonesianTimeZone, localDateAt, timeZoneForUnitCode } from '@kawal/domain';
 import { ApiError, isUuid } from '../common/api-error';
 import { toCaseTaskDto } from '../cases/case.mapper';
 import { PeopleRepository } from '../people/people.repository';
 import { TemplatesService } from '../templates/templates.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { UnitsRepository } from '../units/units.repository';
-import { CasePageDto, LaunchProgrammeDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
+import { CasePageDto, JoinUnitsDto, LaunchProgrammeDto, ProgrammeActionDto, ProgrammeActionResultDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
 import { ProgrammesRepository } from './programmes.repository';
 
 type ProgrammeRow = NonNullable<Awaited<ReturnType<ProgrammesRepository['find']>>>;
@@ -61,7 +61,15 @@ export class ProgrammesService {
     const id = randomUUID();
     const workflowId = programmeWorkflowId(id);
     await this.repo.createWithCases(
-      { id, name: dto.name, templateId: template.id, coordinatorId: coordinator.id, startDate: new Date(`${dto.startDate}T00:00:00Z`), workflowId },
+      {
+        id,
+        name: dto.name,
+        templateId: template.id,
+        coordinatorId: coordinator.id,
+        startDate: new Date(`${dto.startDate}T00:00:00Z`),
+        workflowId,
+        localHolidays: (dto.localHolidays ?? []).map((h) => ({ date: h.date, name: { id: h.name.id, ...(h.name.en ? { en: h.name.en } : {}) } })),
+      },
       units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code) })),
     );
     const input: ProgrammeWorkflowInput = { programmeId: id, caseCount: units.length };
@@ -78,6 +86,72 @@ export class ProgrammesService {
       );
     }
     return this.summary(id);
+  }
+
+  /** A coordinator's action on the whole programme; the workflow accepts it (or refuses it with a reason) and fans it out. */
+  async action(id: string, actorEmail: string, dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
+    const programme = await this.find(id);
+    await this.assertCoordinator(programme, actorEmail);
+    const base = { by: actorEmail, reason: dto.reason.trim() };
+    let request: ProgrammeActionRequest;
+    switch (dto.kind) {
+      case 'extend':
+        if (dto.workingDays === undefined) throw ApiError.invalid([{ field: 'workingDays', rule: 'is required to extend deadlines', message: 'wajib diisi untuk memperpanjang tenggat' }]);
+        request = { ...base, kind: 'extend', workingDays: dto.workingDays, unitCodes: dto.unitCodes, taskKeys: dto.taskKeys };
+        break;
+      case 'remind':
+        request = { ...base, kind: 'remind', unitCodes: dto.unitCodes };
+        break;
+      case 'migrate': {
+        if (dto.templateVersion === undefined) throw ApiError.invalid([{ field: 'templateVersion', rule: 'is required to migrate', message: 'wajib diisi untuk migrasi' }]);
+        if (dto.templateVersion <= programme.template.version) {
+          throw ApiError.invalid([{ field: 'templateVersion', rule: `must be newer than the programme's version ${programme.template.version}`, message: `harus lebih baru dari versi ${programme.template.version}` }]);
+        }
+        const target = await this.templates.get(programme.template.key, dto.templateVersion);
+        request = { ...base, kind: 'migrate', unitCodes: dto.unitCodes, template: target.definition as unknown as TemplateDefinition };
+        break;
+      }
+      default:
+        request = { ...base, kind: dto.kind };
+    }
+    const record = await this.temporal.client.workflow.getHandle(programme.workflowId).executeUpdate(programmeActionRequestUpdate, { args: [request] });
+    return { actionId: record.actionId, kind: record.kind, by: record.by, reason: record.reason, at: record.at };
+  }
+
+  /** Units joining a running programme: their cases start counting from the day they join. */
+  async join(id: string, actorEmail: string, dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
+    const programme = await this.find(id);
+    await this.assertCoordinator(programme, actorEmail);
+    const units = await this.units.byCodes(dto.unitCodes);
+    const known = new Map(units.map((u) => [u.code, u]));
+    const unknown = dto.unitCodes.map((code, i) => ({ code, i })).filter(({ code }) => !known.has(code));
+    if (unknown.length > 0) {
+      throw ApiError.invalid(unknown.slice(0, 20).map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` })));
+    }
+    const already = await this.repo.unitsInProgramme(id, units.map((u) => u.id));
+    if (already.size > 0) {
+      const errors = dto.unitCodes.map((code, i) => ({ code, i })).filter(({ code }) => already.has(known.get(code)!.id));
+      throw ApiError.invalid(errors.slice(0, 20).map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must not already take part; ${code} does`, message: `${code} sudah ikut program ini` })));
+    }
+    const now = Date.now();
+    const zone = (u: { code: string; timeZone: string }): IndonesianTimeZone => (isIndonesianTimeZone(u.timeZone) ? u.timeZone : timeZoneForUnitCode(u.code));
+    const rows = units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code), startDate: new Date(`${localDateAt(now, zone(u))}T00:00:00Z`) }));
+    await this.repo.addCases(id, rows);
+    try {
+      await this.temporal.client.workflow.getHandle(programme.workflowId).executeUpdate(unitsJoinedUpdate, { args: [{ count: rows.length, by: actorEmail, reason: dto.reason?.trim() || undefined }] });
+    } catch (err) {
+      // The programme refused (e.g. closed) or could not be reached: the new rows must not linger unlaunched.
+      await this.repo.removeCases(rows.map((r) => r.workflowId));
+      throw err;
+    }
+    return this.summary(id);
+  }
+
+  private async assertCoordinator(programme: ProgrammeRow, email: string): Promise<void> {
+    const person = await this.people.byEmail(email);
+    if (!person) throw ApiError.forbidden({ id: `${email} tidak terdaftar di Kawal.`, en: `${email} is not registered in Kawal.` });
+    if (person.id === programme.coordinatorId || person.roles.some((r) => r.role === 'ADMIN')) return;
+    throw ApiError.forbidden({ id: `${email} bukan koordinator program ini.`, en: `${email} is not this programme's coordinator.` });
   }
 
   async summary(id: string): Promise<ProgrammeSummaryDto> {

@@ -12,7 +12,7 @@ export class UnitsRepository {
   }
 
   byCodes(codes: string[]) {
-    return this.prisma.unit.findMany({ where: { code: { in: codes } }, select: { id: true, code: true } });
+    return this.prisma.unit.findMany({ where: { code: { in: codes } }, select: { id: true, code: true, timeZone: true } });
   }
 
   create(data: db.Prisma.UnitUncheckedCreateInput) {
