@@ -54,6 +54,7 @@ import {
   newCaseState,
   nextTimerEvent,
   settle,
+  skipPastRungs,
   today,
   workingDaysLate,
   zoneAbbreviation,
@@ -77,8 +78,9 @@ const HISTORY_SOFT_LIMIT = 5_000;
 /**
  * Patch ids. Runs recorded before a patch replay the old command sequence; new runs take the new one.
  * - SIGN_OFF: a completed case waits for a coordinator's sign-off instead of closing at once (programme engine).
+ * - RETURN_LADDER: a task returned after some of its rungs' moments passed does not send them late in a burst.
  */
-export const PATCHES = { SIGN_OFF: 'case-waits-for-sign-off' } as const;
+export const PATCHES = { SIGN_OFF: 'case-waits-for-sign-off', RETURN_LADDER: 'returned-task-skips-stale-rungs' } as const;
 
 function rejectWith(check: () => void): void {
   try {
@@ -157,6 +159,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       const task = applyReview(state, c, cmd);
       const round = task.history.length;
       if (cmd.decision === 'return') {
+        if (patched(PATCHES.RETURN_LADDER)) skipPastRungs(state, task, c);
         notify(assignees(task), `returned/${task.key}/${round}`, { kind: 'task-returned', ...base(task), comment: cmd.comment ?? '', dueDate: task.dueDate ?? '', timeZone: tz });
       } else if (task.state === 'APPROVED') {
         notify(assignees(task), `approved/${task.key}/${round}`, { kind: 'task-approved', ...base(task) });

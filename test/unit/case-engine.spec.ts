@@ -27,6 +27,7 @@ import {
   nextTimerEvent,
   parseTemplate,
   settle,
+  skipPastRungs,
 } from '@kawal/domain';
 import { holidaysBetween } from '@kawal/holidays';
 
@@ -562,6 +563,29 @@ describe('commands', () => {
     const effect = applyProgrammeAction(state, ctx, action({ kind: 'remind' }));
     expect(effect.remind.map((t) => t.key)).toEqual(['dikembalikan', 'terbuka']);
     expect(state.history.slice(-1)[0]).toMatchObject({ action: 'reminded', after: { tasks: ['dikembalikan', 'terbuka'] } });
+  });
+
+  it('a task returned after its deadline restarts its ladder from now: no burst of stale reminders, only the escalation the lateness has reached', () => {
+    // t20 is due 2026-03-25; submitted on 10 March, returned on 2 April at noon WITA.
+    const { state, ctx } = openCase(programme90, { startDate: '2026-02-16', now: '2026-02-16T00:00:00.000Z' });
+    advanceTo(state, ctx, '2026-03-10T02:00:00.000Z');
+    applySubmit(state, ctx, { taskKey: 't20', by: 'lurah', evidenceIds: [] });
+    advanceTo(state, ctx, '2026-04-02T04:00:00.000Z');
+    const task = applyReview(state, ctx, { taskKey: 't20', by: 'koordinator', decision: 'return', level: 0, comment: 'kurang tanda tangan' });
+    skipPastRungs(state, task, ctx); // what the workflow does on a return (behind its RETURN_LADDER patch)
+    const fired = forTask(drive(state, ctx, '2026-04-02T04:00:00.000Z'), 't20');
+    // Due now: the deadline (it is overdue) and the one escalation rung the lateness has reached; no ladder rung.
+    expect(fired.map(describeEvent)).toEqual(['deadline @ 2026-03-26 00:00', 'escalation 2 PARENT_UNIT_HEAD @ 2026-04-01 07:30']);
+    expect(findTask(state, 't20')).toMatchObject({ overdue: true, escalationLevel: 2 });
+  });
+
+  it('refuses templates where a task waits on a recurring task (it has no single completion)', () => {
+    expect(() =>
+      template([task('monitoring', { from: 'programmeStart', workingDays: 5 }, { recurrence: { everyMonths: 6, times: 2 } }), task('laporan', { from: 'taskCompleted', task: 'monitoring', workingDays: 5 })]),
+    ).toThrow('tasks[1].due.task must not name a recurring task; "monitoring" recurs');
+    expect(() =>
+      template([task('monitoring', { from: 'programmeStart', workingDays: 5 }, { recurrence: { everyMonths: 6, times: 2 } }), task('laporan', { from: 'programmeStart', workingDays: 5 }, { dependsOn: ['monitoring'] })]),
+    ).toThrow('tasks[1].dependsOn[0] must not name a recurring task; "monitoring" recurs');
   });
 
   it('cancel and close end the case and stop its clock', () => {

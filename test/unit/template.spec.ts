@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { TemplateValidationError, parseTemplate } from '@kawal/domain';
+import { TemplateValidationError, parseTemplate, rungOffset, taskDependencies } from '@kawal/domain';
 
 const slice = () => YAML.parse(readFileSync(path.join(__dirname, '..', '..', 'templates', 'kawal-slice.v1.yaml'), 'utf8'));
 
@@ -51,4 +51,256 @@ describe('template language', () => {
     const { tasks: _tasks, ...noTasks } = slice();
     expect(issues(noTasks)[0].path).toBe('tasks');
   });
+
+  describe('cross-field rules, each named by path and rule', () => {
+    const phased = () => {
+      const doc = slice();
+      doc.phases = [
+        { key: 'persiapan', name: { id: 'Persiapan' } },
+        { key: 'pelaksanaan', name: { id: 'Pelaksanaan' }, start: { from: 'phaseCompleted', phase: 'persiapan' } },
+      ];
+      return doc;
+    };
+
+    it('refuses a task in an unknown phase', () => {
+      const doc = phased();
+      doc.tasks[0].phase = 'penutupan';
+      expect(issues(doc)).toEqual([{ path: 'tasks[0].phase', rule: 'must name a phase of this template; "penutupan" is not one' }]);
+      const noPhases = slice();
+      noPhases.tasks[1].phase = 'persiapan';
+      expect(issues(noPhases)).toEqual([{ path: 'tasks[1].phase', rule: 'must name a phase of this template; "persiapan" is not one' }]);
+    });
+
+    it('refuses a phaseStart due rule on a task without a phase', () => {
+      const doc = phased();
+      doc.tasks[1].due = { from: 'phaseStart', workingDays: 5 };
+      expect(issues(doc)).toEqual([{ path: 'tasks[1].due.from', rule: 'phaseStart needs the task to belong to a phase' }]);
+      doc.tasks[1].phase = 'pelaksanaan';
+      expect(parseTemplate(doc).tasks[1].due).toEqual({ from: 'phaseStart', workingDays: 5 });
+    });
+
+    it('refuses dependsOn naming a missing task or the task itself', () => {
+      const doc = slice();
+      doc.tasks[1].dependsOn = ['sk-tim'];
+      expect(issues(doc)).toEqual([{ path: 'tasks[1].dependsOn[0]', rule: 'must name a task of this template; "sk-tim" is not one' }]);
+      const self = slice();
+      self.tasks[0].dependsOn = ['maklumat-pelayanan', 'standar-pelayanan'];
+      // A task depending on itself is also the smallest cycle; both rules say so.
+      expect(issues(self)).toEqual([
+        { path: 'tasks[0].dependsOn[1]', rule: 'must not name the task itself' },
+        { path: 'tasks[0].dependsOn', rule: 'must not form a cycle: standar-pelayanan -> standar-pelayanan' },
+      ]);
+    });
+
+    it('refuses a dependency cycle, explicit or implied by a taskCompleted due rule', () => {
+      const explicit = slice();
+      explicit.tasks[0].dependsOn = ['maklumat-pelayanan'];
+      explicit.tasks[1].dependsOn = ['standar-pelayanan'];
+      expect(issues(explicit)).toEqual([
+        { path: 'tasks[0].dependsOn', rule: 'must not form a cycle: standar-pelayanan -> maklumat-pelayanan -> standar-pelayanan' },
+      ]);
+
+      const implied = slice();
+      implied.tasks[0].dependsOn = ['maklumat-pelayanan'];
+      implied.tasks[1].due = { from: 'taskCompleted', task: 'standar-pelayanan', workingDays: 5 };
+      expect(issues(implied)).toEqual([
+        { path: 'tasks[0].dependsOn', rule: 'must not form a cycle: standar-pelayanan -> maklumat-pelayanan -> standar-pelayanan' },
+      ]);
+
+      // A longer cycle through a third task is found too; the same edges without the closing one are fine.
+      const longer = slice();
+      longer.tasks.push({ ...longer.tasks[1], key: 'laporan', dependsOn: ['maklumat-pelayanan'] });
+      longer.tasks[1].due = { from: 'taskCompleted', task: 'standar-pelayanan', workingDays: 5 };
+      expect(parseTemplate(longer).tasks.map((t) => taskDependencies(t))).toEqual([[], ['standar-pelayanan'], ['maklumat-pelayanan']]);
+      longer.tasks[0].dependsOn = ['laporan'];
+      expect(issues(longer)).toEqual([
+        { path: 'tasks[0].dependsOn', rule: 'must not form a cycle: standar-pelayanan -> laporan -> maklumat-pelayanan -> standar-pelayanan' },
+      ]);
+    });
+
+    it('refuses a taskCompleted due rule naming a missing task or the task itself', () => {
+      const doc = slice();
+      doc.tasks[1].due = { from: 'taskCompleted', task: 'sk-tim', workingDays: 5 };
+      expect(issues(doc)).toEqual([{ path: 'tasks[1].due.task', rule: 'must name a task of this template; "sk-tim" is not one' }]);
+      doc.tasks[1].due.task = 'maklumat-pelayanan';
+      expect(issues(doc)).toEqual([
+        { path: 'tasks[1].due.task', rule: 'must not name the task itself' },
+        { path: 'tasks[1].dependsOn', rule: 'must not form a cycle: maklumat-pelayanan -> maklumat-pelayanan' },
+      ]);
+    });
+
+    it('refuses recurrence on a task with a fixed-date due rule', () => {
+      const doc = slice();
+      doc.tasks[1].due = { date: '2026-06-30' };
+      doc.tasks[1].recurrence = { everyMonths: 6, times: 2 };
+      expect(issues(doc)).toEqual([{ path: 'tasks[1].recurrence', rule: 'needs a relative due rule, not a fixed date' }]);
+    });
+
+    it('refuses duplicate checklist keys', () => {
+      const doc = slice();
+      doc.tasks[0].checklist = [
+        { key: 'ttd', text: { id: 'Ditandatangani' } },
+        { key: 'stempel', text: { id: 'Distempel' } },
+        { key: 'ttd', text: { id: 'Ditandatangani lagi' } },
+      ];
+      expect(issues(doc)).toEqual([{ path: 'tasks[0].checklist[2].key', rule: 'must be unique; "ttd" appears twice' }]);
+    });
+
+    it('refuses escalation rungs that do not ascend', () => {
+      const doc = slice();
+      doc.escalation = [
+        { afterWorkingDays: 3, to: 'UNIT_HEAD' },
+        { afterWorkingDays: 3, to: 'PARENT_UNIT_HEAD' },
+        { afterWorkingDays: 2, to: 'COORDINATOR' },
+      ];
+      expect(issues(doc)).toEqual([
+        { path: 'escalation[1].afterWorkingDays', rule: 'must be later than the rung before' },
+        { path: 'escalation[2].afterWorkingDays', rule: 'must be later than the rung before' },
+      ]);
+      doc.escalation[2].to = 'CAMAT';
+      expect(issues(doc)).toEqual([{ path: 'escalation[2].to', rule: 'must be one of UNIT_HEAD, PARENT_UNIT_HEAD, COORDINATOR' }]);
+    });
+
+    it('refuses a reminder rung listed twice, telling "before" and "after" apart', () => {
+      const doc = slice();
+      doc.reminders = [{ workingDaysBefore: 2 }, { workingDaysAfter: 2 }, { workingDaysBefore: 0 }, { workingDaysAfter: 2 }, { workingDaysBefore: 0 }];
+      expect(issues(doc)).toEqual([
+        { path: 'reminders[3].workingDaysAfter', rule: 'must be unique' },
+        { path: 'reminders[4].workingDaysBefore', rule: 'must be unique' },
+      ]);
+      // 2 before and 2 after are different rungs.
+      doc.reminders = [{ workingDaysBefore: 2 }, { workingDaysAfter: 2 }];
+      expect(parseTemplate(doc).reminders.map(rungOffset)).toEqual([-2, 2]);
+      // "On the day" is 0 working days before; 0 after would be the same rung and is out of range.
+      doc.reminders = [{ workingDaysBefore: 0 }, { workingDaysAfter: 0 }];
+      expect(issues(doc)).toEqual([{ path: 'reminders[1].workingDaysAfter', rule: 'must be at least 1' }]);
+    });
+
+    it('refuses a date that is not on the calendar', () => {
+      const doc = slice();
+      doc.tasks[0].due = { date: '2026-02-30' };
+      expect(issues(doc)).toEqual([{ path: 'tasks[0].due.date', rule: 'must be a calendar date YYYY-MM-DD' }]);
+      doc.tasks[0].due = { date: '2028-02-29' }; // a leap day
+      expect(parseTemplate(doc).tasks[0].due).toEqual({ date: '2028-02-29' });
+      const phase = slice();
+      phase.phases = [{ key: 'persiapan', name: { id: 'Persiapan' }, start: { date: '2026-02-30' } }];
+      expect(issues(phase)).toEqual([{ path: 'phases[0].start.date', rule: 'must be a calendar date YYYY-MM-DD' }]);
+    });
+
+    it('refuses a phase start referring to a later phase, itself or an unknown phase', () => {
+      const doc = phased();
+      doc.phases[0].start = { from: 'phaseCompleted', phase: 'pelaksanaan' };
+      expect(issues(doc)).toEqual([{ path: 'phases[0].start.phase', rule: 'must name an earlier phase' }]);
+      doc.phases[0].start = { from: 'programmeStart' };
+      doc.phases[1].start = { from: 'phaseCompleted', phase: 'pelaksanaan' };
+      expect(issues(doc)).toEqual([{ path: 'phases[1].start.phase', rule: 'must name an earlier phase' }]);
+      doc.phases[1].start = { from: 'phaseCompleted', phase: 'evaluasi' };
+      expect(issues(doc)).toEqual([{ path: 'phases[1].start.phase', rule: 'must name a phase of this template; "evaluasi" is not one' }]);
+    });
+  });
+
+  it('accepts a full template with every feature and applies the defaults', () => {
+    const review = {
+      levels: [
+        { role: 'REVIEWER', name: { id: 'Camat', en: 'Sub-district head' } },
+        { role: 'COORDINATOR', name: { id: 'Bagian Organisasi', en: 'Organisation Bureau' } },
+      ],
+    };
+    const t = parseTemplate({
+      key: 'reformasi-pelayanan',
+      version: 3,
+      name: { id: 'Reformasi Pelayanan Publik', en: 'Public Service Reform' },
+      phases: [
+        { key: 'persiapan', name: { id: 'Persiapan' } },
+        { key: 'pelaksanaan', name: { id: 'Pelaksanaan' }, start: { from: 'phaseCompleted', phase: 'persiapan', workingDays: 2 } },
+        { key: 'evaluasi', name: { id: 'Evaluasi' }, start: { date: '2026-11-02' } },
+        { key: 'penutupan', name: { id: 'Penutupan' }, start: { from: 'programmeStart' } },
+      ],
+      tasks: [
+        {
+          key: 'sk-tim',
+          title: { id: 'SK Tim', en: 'Team decree' },
+          phase: 'persiapan',
+          assigneeRole: 'UNIT_HEAD',
+          due: { from: 'programmeStart', workingDays: 10 },
+          evidence: { minItems: 1, kinds: ['document'] },
+          checklist: [
+            { key: 'ttd', text: { id: 'Ditandatangani lurah' } },
+            { key: 'foto', text: { id: 'Ada foto rapat' }, required: false },
+          ],
+          review,
+          weight: 2,
+        },
+        {
+          key: 'rencana',
+          title: { id: 'Rencana aksi' },
+          phase: 'pelaksanaan',
+          assigneeRole: 'UNIT_STAFF',
+          due: { from: 'phaseStart', workingDays: 15 },
+          dependsOn: ['sk-tim'],
+        },
+        {
+          key: 'monitoring',
+          title: { id: 'Monitoring' },
+          phase: 'pelaksanaan',
+          assigneeRole: 'UNIT_STAFF',
+          due: { from: 'taskCompleted', task: 'rencana', workingDays: 5 },
+          recurrence: { everyMonths: 3, times: 2 },
+          evidence: { minItems: 2, kinds: ['photo', 'note'] },
+        },
+        { key: 'laporan-akhir', title: { id: 'Laporan akhir' }, phase: 'evaluasi', assigneeRole: 'UNIT_HEAD', due: { date: '2026-12-24' }, review, weight: 0.5 },
+      ],
+      reminders: [
+        { workingDaysBefore: 5 },
+        { workingDaysBefore: 1 },
+        { workingDaysBefore: 0 },
+        { workingDaysAfter: 1 },
+        { workingDaysAfter: 3 },
+      ],
+      escalation: [
+        { afterWorkingDays: 2, to: 'UNIT_HEAD' },
+        { afterWorkingDays: 5, to: 'PARENT_UNIT_HEAD' },
+        { afterWorkingDays: 10, to: 'COORDINATOR' },
+      ],
+      signOff: { required: true },
+      scoring: { instrument: 'ipp-kemenpanrb', version: 2 },
+    });
+
+    // Defaults: office hour, phase start offsets, evidence, required checklist items.
+    expect(t.officeHour).toBe('07:30');
+    expect(t.phases!.map((p) => p.start)).toEqual([
+      undefined,
+      { from: 'phaseCompleted', phase: 'persiapan', workingDays: 2 },
+      { date: '2026-11-02' },
+      { from: 'programmeStart', workingDays: 0 },
+    ]);
+    expect(t.tasks[0].checklist).toEqual([
+      { key: 'ttd', text: { id: 'Ditandatangani lurah' }, required: true },
+      { key: 'foto', text: { id: 'Ada foto rapat' }, required: false },
+    ]);
+    expect(t.tasks[1].evidence).toEqual({ minItems: 0, kinds: ['document'] });
+    expect(t.tasks[2].evidence).toEqual({ minItems: 2, kinds: ['photo', 'note'] });
+    expect(t.tasks.map((x) => x.due)).toEqual([
+      { from: 'programmeStart', workingDays: 10 },
+      { from: 'phaseStart', workingDays: 15 },
+      { from: 'taskCompleted', task: 'rencana', workingDays: 5 },
+      { date: '2026-12-24' },
+    ]);
+    expect(t.tasks.map((x) => x.weight)).toEqual([2, undefined, undefined, 0.5]);
+    expect(t.tasks[0].review!.levels.map((l) => l.role)).toEqual(['REVIEWER', 'COORDINATOR']);
+    expect(t.tasks[2].recurrence).toEqual({ everyMonths: 3, times: 2 });
+    expect(t.tasks.map((x) => taskDependencies(x))).toEqual([[], ['sk-tim'], ['rencana'], []]);
+    // The ladder as signed working-day offsets from the due date; "on the day" is 0 (not -0).
+    expect(t.reminders.map(rungOffset)).toEqual([-5, -1, 0, 1, 3]);
+    expect(rungOffset({ workingDaysBefore: 0 })).toBe(0);
+    expect(t.escalation!.map((r) => r.to)).toEqual(['UNIT_HEAD', 'PARENT_UNIT_HEAD', 'COORDINATOR']);
+    expect(t.signOff).toEqual({ required: true });
+    expect(t.scoring).toEqual({ instrument: 'ipp-kemenpanrb', version: 2 });
+
+    // Optional parts stay absent when left out.
+    const bare = parseTemplate(slice());
+    expect([bare.phases, bare.escalation, bare.signOff, bare.scoring]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(bare.tasks[0].checklist).toBeUndefined();
+  });
 });
+

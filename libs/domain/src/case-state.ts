@@ -305,8 +305,10 @@ export function setDueDate(state: CaseState, task: CaseTask, dueDate: LocalDate)
 }
 
 /**
- * Marks as handled every rung of the reminder ladder (and escalation) whose moment has already passed for the
- * task's current due date: a task that opens, reopens or gets a new deadline starts its ladder from "now".
+ * Marks as handled every rung of the reminder ladder whose moment has already passed for the task's current due
+ * date: a task that opens, reopens or gets a new deadline starts its ladder from "now", without a burst of stale
+ * reminders. Of the escalation rungs already passed, only the highest stays due (it fires once, at once): the
+ * supervisor at the level the lateness has reached hears about it; the lower levels are not emailed after the fact.
  */
 export function skipPastRungs(state: CaseState, task: CaseTask, ctx: CaseContext): void {
   if (!task.dueDate) return;
@@ -315,6 +317,10 @@ export function skipPastRungs(state: CaseState, task: CaseTask, ctx: CaseContext
     if (task.rungsDone.includes(offset)) continue;
     if (rungInstant(state, ctx, task.dueDate, rung) < ctx.now) task.rungsDone.push(offset);
   }
+  const chain = ctx.template.escalation ?? [];
+  let passed = 0;
+  while (passed < chain.length && atOfficeHour(state, ctx.template, ctx.calendar.addWorkingDays(task.dueDate, chain[passed].afterWorkingDays)) < ctx.now) passed++;
+  if (passed > 1) task.escalationLevel = Math.max(task.escalationLevel, passed - 1);
 }
 
 export function rungInstant(state: CaseState, ctx: CaseContext, dueDate: LocalDate, rung: ReminderRung): number {

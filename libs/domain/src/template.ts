@@ -139,13 +139,17 @@ export const templateSchema = z
       if (task.phase !== undefined && !phaseKeys.has(task.phase)) issue(['tasks', i, 'phase'], `must name a phase of this template; "${task.phase}" is not one`);
       if ('from' in task.due && task.due.from === 'phaseStart' && task.phase === undefined) issue(['tasks', i, 'due', 'from'], 'phaseStart needs the task to belong to a phase');
       const deps = new Set(task.dependsOn ?? []);
+      // A recurring task has several occurrences, so "when it is done" has no single answer.
+      const recurring = (k: string) => t.tasks[taskKeys.get(k) ?? -1]?.recurrence !== undefined;
       (task.dependsOn ?? []).forEach((dep, j) => {
         if (!taskKeys.has(dep)) issue(['tasks', i, 'dependsOn', j], `must name a task of this template; "${dep}" is not one`);
         if (dep === task.key) issue(['tasks', i, 'dependsOn', j], 'must not name the task itself');
+        else if (recurring(dep)) issue(['tasks', i, 'dependsOn', j], `must not name a recurring task; "${dep}" recurs`);
       });
       if ('task' in task.due) {
         if (!taskKeys.has(task.due.task)) issue(['tasks', i, 'due', 'task'], `must name a task of this template; "${task.due.task}" is not one`);
         else if (task.due.task === task.key) issue(['tasks', i, 'due', 'task'], 'must not name the task itself');
+        else if (recurring(task.due.task)) issue(['tasks', i, 'due', 'task'], `must not name a recurring task; "${task.due.task}" recurs`);
         deps.add(task.due.task);
       }
       if (task.recurrence && 'date' in task.due) issue(['tasks', i, 'recurrence'], 'needs a relative due rule, not a fixed date');
