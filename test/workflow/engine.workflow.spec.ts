@@ -147,6 +147,78 @@ describe('programme engine: case workflow (time-skipping server)', () => {
     return handle;
   };
 
+  it('runs a 90-day programme over the real holiday calendar for a WITA and a WIB unit: deadlines on the right local dates, reminders only on working days at 07:30 local', async () => {
+    // The time-skipping server's clock starts at the real "now" and only moves forward, so this run crosses the
+    // holidays ahead of today (the 2026 Idul Fitri crossing, in the past, is driven through the same engine in
+    // test/unit/case-engine.spec.ts).
+    const recorder = new RecordingActivities();
+    const ladder = parseTemplate({
+      key: 'uji-90-hari',
+      version: 1,
+      name: { id: 'Uji 90 hari' },
+      tasks: [20, 40, 60].map((n) => ({ key: `t${n}`, title: { id: `Tugas ${n}` }, assigneeRole: 'UNIT_HEAD', due: { from: 'programmeStart', workingDays: n } })),
+      reminders: [{ workingDaysBefore: 5 }, { workingDaysBefore: 1 }, { workingDaysBefore: 0 }, { workingDaysAfter: 1 }, { workingDaysAfter: 3 }],
+    });
+    await run(recorder, async (startDate) => {
+      const wita = input(startDate, ladder, { caseId: '00000000-0000-4000-8000-000000000091' });
+      const wib = input(startDate, ladder, {
+        caseId: '00000000-0000-4000-8000-000000000092',
+        unit: { id: 'u2', code: '31.71.01.1001', name: 'Gambir', timeZone: 'Asia/Jakarta' },
+        unitHeads: [{ email: 'lurah.gambir@example.go.id', name: 'Lurah Gambir', locale: 'en' }],
+      });
+      // An independent count of working days: weekdays that are not in the holiday files.
+      const off = new Set(wita.holidays);
+      const working = (d: string) => {
+        const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+        return dow !== 0 && dow !== 6 && !off.has(d);
+      };
+      const plus = (from: string, n: number) => {
+        let d = from;
+        for (let left = n; left > 0; ) {
+          d = addCalendarDays(d, 1);
+          if (working(d)) left--;
+        }
+        return d;
+      };
+      let first = startDate;
+      while (!working(first)) first = addCalendarDays(first, 1);
+      const window = [first, plus(first, 63)];
+      const weekdayHolidays = wita.holidays.filter((d) => d >= window[0] && d <= window[1] && working(d) === false && ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+      expect(weekdayHolidays.length).toBeGreaterThan(0); // the run really crosses holidays
+
+      const handles = [await start(wita), await start(wib)];
+      await env.sleep('100 days');
+      for (const [i, handle] of handles.entries()) {
+        const zone = i === 0 ? 'Asia/Makassar' : 'Asia/Jakarta';
+        const state = await handle.query(caseStateQuery);
+        expect(state.tasks.map((t) => t.dueDate)).toEqual([plus(first, 20), plus(first, 40), plus(first, 60)]);
+        expect(state.tasks.every((t) => t.overdue)).toBe(true);
+        const mine = recorder.sent.filter((s) => s.request.to.email === (i === 0 ? LURAH.email : 'lurah.gambir@example.go.id'));
+        const ladderSent = mine.filter((s) => s.request.message.kind === 'reminder' || s.request.message.kind === 'overdue');
+        expect(ladderSent).toHaveLength(15); // five rungs for each of three tasks, each once
+        for (const s of ladderSent) {
+          const localDay = localDateAt(s.scheduledAt.getTime(), zone);
+          expect(working(localDay)).toBe(true);
+          const at = localTimeToInstant(localDay, '07:30', zone);
+          expect(s.scheduledAt.getTime()).toBeGreaterThanOrEqual(at);
+          expect(s.scheduledAt.getTime()).toBeLessThan(at + 60_000);
+        }
+        const t20 = ladderSent.filter((s) => s.request.message.taskTitle === 'Tugas 20').map((s) => localDateAt(s.scheduledAt.getTime(), zone));
+        const due = plus(first, 20);
+        const minus = (n: number) => {
+          let d = due;
+          for (let left = n; left > 0; ) {
+            d = addCalendarDays(d, -1);
+            if (working(d)) left--;
+          }
+          return d;
+        };
+        expect(t20).toEqual([minus(5), minus(1), due, plus(due, 1), plus(due, 3)]);
+        expect(ladderSent[0].request.message).toMatchObject({ timeZone: i === 0 ? 'WITA' : 'WIB' });
+      }
+    });
+  });
+
   it('escalates an overdue task up the chain: the lurah, then the camat, then the coordinator, each at 07:30 local on a working day', async () => {
     const recorder = new RecordingActivities();
     await run(recorder, async (startDate) => {
