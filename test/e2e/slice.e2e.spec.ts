@@ -49,6 +49,8 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     form.append('file', new Blob([content], { type }), name);
     return form;
   };
+  /** Ids the story carries from one step to the next (the tests of this file run in order). */
+  const story: { programmeId?: string; case1?: string; case2?: string } = {};
   const storedFiles = () => (readdirSync(evidenceDir, { recursive: true }) as string[]).filter((f) => statSync(path.join(evidenceDir, f)).isFile());
 
   beforeAll(async () => {
@@ -165,6 +167,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(launch.status).toBe(201);
     expect(launch.body.caseCount).toBe(3);
     const programmeId: string = launch.body.id;
+    story.programmeId = programmeId;
 
     // Every case is a running Temporal workflow and writes its tasks to the read model.
     let progress = await call('GET', `/programmes/${programmeId}`);
@@ -187,6 +190,8 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
       expect(c.tasks.map((t: { state: string }) => t.state)).toEqual(['OPEN', 'OPEN']);
     }
     const case1 = cases.find((c) => c.unitCode === '63.72.01.1001');
+    story.case1 = case1.id;
+    story.case2 = cases.find((c) => c.unitCode === '63.72.01.1002').id;
     const taskUrl = `/cases/${case1.id}/tasks/standar-pelayanan`;
 
     // Uploads: wrong person, empty, wrong type, too large: refused, and nothing stored.
@@ -255,5 +260,87 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     progress = await call('GET', `/programmes/${programmeId}`);
     expect(progress.body.tasksByState).toMatchObject({ APPROVED: 1, OPEN: 5 });
     expect(progress.body.percentApproved).toBe(16.67);
+  });
+
+  it('takes the engine commands over HTTP: extension, waiver, sign-off, programme actions and a late-joining unit', async () => {
+    const { programmeId, case1, case2 } = story;
+    expect(programmeId && case1 && case2).toBeTruthy();
+    const lurah1 = as('lurah1@banjarbarukota.go.id');
+    const koordinator = as('organisasi@banjarbarukota.go.id');
+    const maklumat = `/cases/${case1}/tasks/maklumat-pelayanan`;
+    smtp.clear();
+
+    // Extension: validated, scoped to the unit, decided by the coordinator (who is emailed about the request).
+    const badDays = await call('POST', `${maklumat}/extension-request`, { workingDays: 0, reason: 'x' }, lurah1);
+    expect([badDays.status, badDays.body.errors?.[0]?.field]).toEqual([400, 'workingDays']);
+    expect((await call('POST', `${maklumat}/extension-request`, { workingDays: 3, reason: 'Papan maklumat sedang dicetak' }, as('lurah2@banjarbarukota.go.id'))).status).toBe(403);
+    const before = (await call('GET', `/cases/${case1}`)).body.tasks.find((t: { key: string }) => t.key === 'maklumat-pelayanan').dueDate;
+    const requested = await call('POST', `${maklumat}/extension-request`, { workingDays: 3, reason: 'Papan maklumat sedang dicetak' }, lurah1);
+    expect(requested.status).toBe(200);
+    expect(requested.body.task.extensionRequested).toBe(true);
+    const pending = await call('POST', `${maklumat}/extension-request`, { workingDays: 2, reason: 'lagi' }, lurah1);
+    expect([pending.status, pending.body.code]).toEqual([409, 'EXTENSION_PENDING']);
+    expect((await call('POST', `${maklumat}/extension-decision`, { approve: true }, lurah1)).status).toBe(403);
+    const decided = await call('POST', `${maklumat}/extension-decision`, { approve: true, comment: 'Disetujui' }, koordinator);
+    expect(decided.status).toBe(200);
+    expect(decided.body.task.dueDate > before).toBe(true);
+    expect(decided.body.task.extensionRequested).toBe(false);
+    const none = await call('POST', `${maklumat}/extension-decision`, { approve: false, comment: 'x' }, koordinator);
+    expect([none.status, none.body.code]).toEqual([409, 'NO_EXTENSION_REQUEST']);
+    const requestMail = (await smtp.waitFor(2, 20_000)).find((m) => JSON.stringify(m.to).includes('organisasi@banjarbarukota.go.id'));
+    expect(requestMail?.text).toContain('Papan maklumat sedang dicetak');
+
+    // Waive the last open task of case 1: the case completes and can be signed off, by the coordinator only.
+    const noReason = await call('POST', `${maklumat}/waive`, { reason: '' }, koordinator);
+    expect([noReason.status, noReason.body.errors?.[0]?.field]).toEqual([400, 'reason']);
+    const waived = await call('POST', `${maklumat}/waive`, { reason: 'Maklumat sudah dipajang sejak 2025' }, koordinator);
+    expect(waived.body.task.state).toBe('WAIVED');
+    let detail = await call('GET', `/cases/${case1}`);
+    for (let i = 0; i < 50 && detail.body.status !== 'COMPLETED'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      detail = await call('GET', `/cases/${case1}`);
+    }
+    expect(detail.body.status).toBe('COMPLETED');
+    expect((await call('POST', `/cases/${case1}/sign-off`, {}, lurah1)).status).toBe(403);
+    const notDone = await call('POST', `/cases/${case2}/sign-off`, {}, koordinator);
+    expect([notDone.status, notDone.body.code]).toEqual([409, 'CASE_NOT_COMPLETE']);
+    const signed = await call('POST', `/cases/${case1}/sign-off`, { comment: 'Lengkap' }, koordinator);
+    expect([signed.status, signed.body.caseStatus]).toEqual([200, 'SIGNED_OFF']);
+
+    // Programme actions: coordinator only, validated, refused when they make no sense.
+    expect((await call('POST', `/programmes/${programmeId}/actions`, { kind: 'suspend', reason: 'Pilkada' }, lurah1)).status).toBe(403);
+    const noDays = await call('POST', `/programmes/${programmeId}/actions`, { kind: 'extend', reason: 'Jaringan' }, koordinator);
+    expect([noDays.status, noDays.body.errors?.[0]?.field]).toEqual([400, 'workingDays']);
+    const badKind = await call('POST', `/programmes/${programmeId}/actions`, { kind: 'pause', reason: 'x' }, koordinator);
+    expect([badKind.status, badKind.body.errors?.[0]?.field]).toEqual([400, 'kind']);
+    const suspended = await call('POST', `/programmes/${programmeId}/actions`, { kind: 'suspend', reason: 'Pilkada' }, koordinator);
+    expect(suspended.status).toBe(202);
+    expect(suspended.body).toMatchObject({ kind: 'suspend', by: 'organisasi@banjarbarukota.go.id', reason: 'Pilkada' });
+    const twice = await call('POST', `/programmes/${programmeId}/actions`, { kind: 'suspend', reason: 'Pilkada' }, koordinator);
+    expect([twice.status, twice.body.code]).toEqual([409, 'ALREADY_SUSPENDED']);
+    expect((await call('POST', `/programmes/${programmeId}/actions`, { kind: 'resume', reason: 'Selesai' }, koordinator)).status).toBe(202);
+    let programme = await call('GET', `/programmes/${programmeId}`);
+    for (let i = 0; i < 50 && programme.body.status !== 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      programme = await call('GET', `/programmes/${programmeId}`);
+    }
+    expect(programme.body.status).toBe('RUNNING');
+
+    // A unit joins late; joining twice is refused and names the field.
+    expect((await call('POST', '/units', { code: '63.72.01.1004', name: 'Guntung Manggis', kind: 'KELURAHAN', parentCode: '63.72.01' })).status).toBe(201);
+    const joined = await call('POST', `/programmes/${programmeId}/units`, { unitCodes: ['63.72.01.1004'], reason: 'Ikut menyusul' }, koordinator);
+    expect([joined.status, joined.body.caseCount]).toEqual([200, 4]);
+    const again = await call('POST', `/programmes/${programmeId}/units`, { unitCodes: ['63.72.01.1004'] }, koordinator);
+    expect([again.status, again.body.errors?.[0]?.field]).toEqual([400, 'unitCodes[0]']);
+    for (let i = 0; i < 100 && programme.body.casesStarted < 4; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      programme = await call('GET', `/programmes/${programmeId}`);
+    }
+    expect(programme.body.casesStarted).toBe(4);
+
+    const spec = await call('GET', '/openapi.json');
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/cases/{id}/tasks/{taskKey}/extension-request', '/cases/{id}/tasks/{taskKey}/extension-decision', '/cases/{id}/tasks/{taskKey}/waive', '/cases/{id}/tasks/{taskKey}/reassign', '/cases/{id}/sign-off', '/programmes/{id}/actions', '/programmes/{id}/units']),
+    );
   });
 });
