@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
 import {
   CaseWorkflowInput,
   caseStateQuery,
@@ -117,32 +119,48 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 
 describe('programme engine: case workflow (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue('engine');
+  /** Each test's workflows report to that test's recorder; one worker serves them all for the whole file. */
+  const recorders = new Map<string, RecordingActivities>();
+  const routed = (name: 'recordCaseState' | 'sendNotification') =>
+    async (arg: never) => {
+      const recorder = recorders.get(Context.current().info.workflowExecution?.workflowId ?? "");
+      if (!recorder) throw new Error('no recorder for this workflow');
+      return (recorder.activities()[name] as (a: never) => Promise<unknown>)(arg);
+    };
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
+    // One worker for the file: a workflow still running after its test (its timers keep firing as later tests
+    // skip time) always has a poller, so it can never hold the test server's time skipping.
+    worker = await createTestWorker(env, taskQueue, { recordCaseState: routed('recordCaseState'), sendNotification: routed('sendNotification') });
+    running = worker.run();
   });
 
   afterAll(async () => {
+    worker?.shutdown();
+    await running?.catch(() => undefined);
     await env?.teardown();
   });
 
-  async function run(recorder: RecordingActivities, body: (start: string, today: () => Promise<string>) => Promise<void>) {
-    const taskQueue = uniqueTaskQueue('engine');
-    const worker = await createTestWorker(env, taskQueue, recorder.activities());
-    (run as { queue?: string }).queue = taskQueue;
-    await worker.runUntil(async () => {
-      const now = await env.currentTimeMs();
-      try {
-        await body(localDateAt(now, 'Asia/Makassar'), async () => localDateAt(await env.currentTimeMs(), 'Asia/Makassar'));
-      } finally {
-        // A workflow left running with timers on a queue nobody polls would stop the next test's time skipping.
-        for (const h of started.splice(0)) await h.terminate('test finished').catch(() => undefined);
-      }
-    });
-  }
   const started: WorkflowHandle[] = [];
+  let current: RecordingActivities | undefined;
+  async function run(recorder: RecordingActivities, body: (start: string, today: () => Promise<string>) => Promise<void>) {
+    current = recorder;
+    const now = await env.currentTimeMs();
+    try {
+      await body(localDateAt(now, 'Asia/Makassar'), async () => localDateAt(await env.currentTimeMs(), 'Asia/Makassar'));
+    } finally {
+      current = undefined;
+      for (const h of started.splice(0)) await h.terminate('test finished').catch(() => undefined);
+    }
+  }
   const start = async (args: CaseWorkflowInput) => {
-    const handle = await env.client.workflow.start('caseWorkflow', { taskQueue: (run as { queue?: string }).queue!, workflowId: uniqueWorkflowId('engine'), args: [args] });
+    const workflowId = uniqueWorkflowId('engine');
+    recorders.set(workflowId, current!);
+    const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId, args: [args] });
     started.push(handle);
     return handle;
   };
