@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -315,7 +316,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
 
   for (;;) {
     while (outbox.length > 0) {
-      await sendNotification(outbox[0]);
+      const request = outbox[0];
+      try {
+        await sendNotification(request);
+      } catch (err) {
+        // Only a permanent failure ends up here (the activity retries everything else): the address was refused.
+        // The case goes on; the coordinator learns which address to fix (unless it is their own).
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        log.warn('notification could not be delivered', { to: request.to.email, kind: request.message.kind, error: (cause as Error)?.message });
+        if (request.to.email !== input.coordinator.email && request.message.kind !== 'delivery-failed') {
+          notify([input.coordinator], `delivery-failed/${request.idempotencyKey}`, {
+            kind: 'delivery-failed',
+            ...base(),
+            failedRecipient: request.to.email,
+            failedKind: request.message.kind,
+            error: ((cause as Error)?.message ?? 'undeliverable').slice(0, 300),
+          });
+        }
+      }
       outbox.shift();
     }
     if (state.status === 'ACTIVE' && allTasksDone(state)) {

@@ -43,6 +43,7 @@ describe('email messages', () => {
       'extension-decided': { data: { ...base, kind: 'extension-decided', approved: true, oldDueDate: '2026-03-17', newDueDate: '2026-03-24', timeZone: 'WITA', decidedBy: 'Bagian Organisasi', comment: `Disetujui ${XSS}` }, dates: ['2026-03-17', '2026-03-24'] },
       'case-signed-off': { data: { ...base, taskTitle: '', kind: 'case-signed-off', signedOffBy: 'Bagian Organisasi', comment: `Terima kasih ${XSS}` }, dates: [], caseLevel: true },
       'programme-notice': { data: { ...base, taskTitle: '', kind: 'programme-notice', action: 'extended', reason: `Libur nasional ${XSS}`, by: 'Bagian Organisasi', workingDays: 3 }, dates: [], caseLevel: true },
+      'delivery-failed': { data: { ...base, taskTitle: '', kind: 'delivery-failed', failedRecipient: 'lurah@salah.example', failedKind: 'reminder', error: `550 no such user ${XSS}` }, dates: [], caseLevel: true },
     };
 
     describe.each(Object.values(examples).map((e) => [e.data.kind, e] as const))('%s', (_kind, { data, dates, caseLevel }) => {

@@ -124,10 +124,16 @@ describe('programme engine: case workflow (time-skipping server)', () => {
   const taskQueue = uniqueTaskQueue('engine');
   /** Each test's workflows report to that test's recorder; one worker serves them all for the whole file. */
   const recorders = new Map<string, RecordingActivities>();
+  const refusedAddresses = new Set<string>();
   const routed = (name: 'recordCaseState' | 'sendNotification') =>
     async (arg: never) => {
       const recorder = recorders.get(Context.current().info.workflowExecution?.workflowId ?? "");
       if (!recorder) throw new Error('no recorder for this workflow');
+      // What the real outbox activity does when the SMTP server refuses an address (5xx on RCPT TO).
+      const to = (arg as { to?: { email: string } }).to?.email;
+      if (name === 'sendNotification' && to && refusedAddresses.has(to)) {
+        throw ApplicationFailure.create({ type: 'InvalidRecipient', message: `550 5.1.1 <${to}>: Recipient address rejected`, nonRetryable: true });
+      }
       return (recorder.activities()[name] as (a: never) => Promise<unknown>)(arg);
     };
 
@@ -432,6 +438,26 @@ describe('programme engine: case workflow (time-skipping server)', () => {
       expect(state.status).toBe('SIGNED_OFF');
       expect(await handle.result()).toEqual({ caseId: args.caseId, status: 'SIGNED_OFF' });
       await recordHistoryIfAsked(handle, 'v2-case-phases-recurrence-signoff');
+    });
+  });
+
+  it('keeps the case going when an address is refused, and tells the coordinator once instead of retrying forever', async () => {
+    const recorder = new RecordingActivities();
+    const wrong = { email: 'lurah.salah@example.go.id', name: 'Lurah (alamat salah)', locale: 'id' as const };
+    refusedAddresses.add(wrong.email);
+    await run(recorder, async (startDate) => {
+      const handle = await start(input(startDate, oneTask(), { unitHeads: [wrong, LURAH] }));
+      await env.sleep('25 days');
+      const state = await handle.query(caseStateQuery);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(state.tasks[0]).toMatchObject({ overdue: true, escalationLevel: 3 });
+      // The good address got every rung; the refused one nothing; the coordinator one report per refused email.
+      expect(recorder.sent.filter((s) => s.request.to.email === LURAH.email).map((s) => s.request.message.kind)).toEqual(['reminder', 'overdue', 'escalation']);
+      expect(recorder.sent.some((s) => s.request.to.email === wrong.email)).toBe(false);
+      const reports = recorder.sent.filter((s) => s.request.message.kind === 'delivery-failed');
+      expect(reports.map((s) => s.request.to.email)).toEqual([KOORDINATOR.email, KOORDINATOR.email, KOORDINATOR.email]);
+      expect(reports.map((s) => (s.request.message as { failedKind: string }).failedKind)).toEqual(['reminder', 'overdue', 'escalation']);
+      expect(reports[0].request.message).toMatchObject({ failedRecipient: wrong.email, error: expect.stringContaining('550') });
     });
   });
 

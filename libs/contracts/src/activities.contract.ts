@@ -43,6 +43,8 @@ export type MessageData =
   | (TaskMessageBase & { kind: 'extension-decided'; approved: boolean; oldDueDate: string; newDueDate: string; timeZone: string; decidedBy: string; comment?: string })
   /** taskTitle is empty for case-level messages. */
   | (TaskMessageBase & { kind: 'case-signed-off'; signedOffBy: string; comment?: string })
+  /** To the coordinator: an email could not be delivered (the address was refused); it is not retried. */
+  | (TaskMessageBase & { kind: 'delivery-failed'; failedRecipient: string; failedKind: string; error: string })
   /** A coordinator acted on the whole programme: deadlines extended, suspended, resumed, cancelled or closed. */
   | (TaskMessageBase & {
       kind: 'programme-notice';

@@ -283,6 +283,24 @@ function caseSignedOff(d: Of<'case-signed-off'>, id: boolean): Content {
   };
 }
 
+function deliveryFailed(d: Of<'delivery-failed'>, id: boolean): Content {
+  return {
+    subject: id ? `[Kawal] Email tidak terkirim ke ${d.failedRecipient}` : `[Kawal] Email not delivered to ${d.failedRecipient}`,
+    lines: id
+      ? [
+          `Email Kawal (${d.failedKind}) untuk ${about(d, id)} tidak dapat dikirim ke ${d.failedRecipient}: server penerima menolak alamat tersebut.`,
+          `Keterangan server: ${d.error}`,
+          'Email ini tidak akan dikirim ulang. Langkah berikutnya: perbaiki alamat email orang tersebut di Kawal, atau hubungi yang bersangkutan secara langsung.',
+        ]
+      : [
+          `A Kawal email (${d.failedKind}) about ${about(d, id)} could not be delivered to ${d.failedRecipient}: the receiving server refused the address.`,
+          `Server said: ${d.error}`,
+          'It will not be retried. Next step: correct that person\'s email address in Kawal, or contact them directly.',
+        ],
+    action: { label: id ? 'Lihat kasus' : 'View the case', url: d.link },
+  };
+}
+
 function programmeNotice(d: Of<'programme-notice'>, id: boolean): Content {
   const p = `"${d.programmeName}"`;
   const days = d.workingDays ? workingDays(d.workingDays, id) : null;
@@ -382,6 +400,8 @@ export function renderMessage(data: MessageData, recipientName: string, locale: 
         return caseSignedOff(data, id);
       case 'programme-notice':
         return programmeNotice(data, id);
+      case 'delivery-failed':
+        return deliveryFailed(data, id);
       default: {
         // A new kind in MessageData fails to compile here until it is rendered above.
         const unrendered: never = data;
