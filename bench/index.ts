@@ -12,7 +12,7 @@ type Bench = (argv: string[]) => Promise<string>;
 
 /** Loaded lazily, so one bench's imports never slow down or break another. */
 const BENCHES: Record<string, { usage: string; load: () => Promise<Bench> }> = {
-  launch: { usage: 'launch --units N [--batch-size N]', load: async () => (await import('./launch')).launchBench },
+  launch: { usage: 'launch --units N [--batch-size N] [--max-cached-workflows N] [--max-workflow-tasks N] [--max-activities N]', load: async () => (await import('./launch')).launchBench },
 };
 
 export function usage(): string {

@@ -46,15 +46,25 @@ const PROGRESS_MS = 5_000;
 /** No new case recorded for this long while the programme is still running: give up and say so. */
 const STALL_MS = 180_000;
 const DESCRIBE_IN_FLIGHT = 50;
+/**
+ * Every cached case workflow holds about 2 MB of the worker's heap (the workflow bundle's modules, zod included, are
+ * instantiated per workflow). The SDK's default cache (about 2,300 workflows for a 4 GB heap) fills that heap during a
+ * 10,000-unit launch: activations then exceed the 5 s isolate timeout and workflow tasks time out. Launched cases
+ * wait days for their next timer, so keeping them cached buys nothing.
+ */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 interface LaunchOptions {
   units: number;
   batchSize?: number;
+  /** Worker tuning (DEFAULT_MAX_CACHED_WORKFLOWS, else the SDK's defaults, when absent). */
+  maxCachedWorkflows?: number;
+  maxWorkflowTasks?: number;
+  maxActivities?: number;
 }
 
 function parseArgs(argv: string[]): LaunchOptions {
-  let units: number | undefined;
-  let batchSize: number | undefined;
+  const options: Partial<LaunchOptions> = {};
   const int = (flag: string, raw: string | undefined, min: number, max: number): number => {
     const n = Number(raw);
     if (raw === undefined || !/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
@@ -63,12 +73,15 @@ function parseArgs(argv: string[]): LaunchOptions {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i];
-    if (flag === '--units') units = int('--units', value(), 1, MAX_UNITS);
-    else if (flag === '--batch-size') batchSize = int('--batch-size', value(), 1, 10_000);
+    if (flag === '--units') options.units = int(flag, value(), 1, MAX_UNITS);
+    else if (flag === '--batch-size') options.batchSize = int(flag, value(), 1, 10_000);
+    else if (flag === '--max-cached-workflows') options.maxCachedWorkflows = int(flag, value(), 2, 1_000_000);
+    else if (flag === '--max-workflow-tasks') options.maxWorkflowTasks = int(flag, value(), 2, 10_000);
+    else if (flag === '--max-activities') options.maxActivities = int(flag, value(), 1, 10_000);
     else throw new UsageError(`unknown option ${argv[i]}`);
   }
-  if (units === undefined) throw new UsageError('--units is required');
-  return { units, batchSize };
+  if (options.units === undefined) throw new UsageError('--units is required');
+  return options as LaunchOptions;
 }
 
 function freePort(): Promise<number> {
@@ -94,6 +107,41 @@ async function pool<T>(items: T[], limit: number, each: (item: T) => Promise<voi
   });
   await Promise.all(lanes);
 }
+
+/**
+ * The SDK's warnings, on stderr. The ones that repeat once per workflow task under load (a task that took over 5 s,
+ * a task the server had already timed out) are printed once and then counted.
+ */
+class WorkerLog {
+  static readonly REPEATING: Record<string, RegExp> = {
+    slow_tasks: /TMPRL1104|Workflow task duration exceeded/,
+    timed_out_tasks: /Task not found when completing|Workflow task not found/,
+    failed_tasks: /Failing workflow task|Failed to process Workflow Activation/,
+  };
+  readonly counts: Record<string, number> = Object.fromEntries(Object.keys(WorkerLog.REPEATING).map((k) => [k, 0]));
+
+  write(entry: { level: string; message: string; meta?: Record<string, unknown> }): void {
+    // Errors in meta would serialise as {}; taskToken is noise.
+    const replacer = (key: string, value: unknown) =>
+      key === 'taskToken' ? undefined : value instanceof Error ? `${value.name}: ${value.message.split('\n')[0]}` : value;
+    const line = `${entry.message}${entry.meta && Object.keys(entry.meta).length ? ` ${JSON.stringify(entry.meta, replacer)}` : ''}`;
+    for (const [kind, re] of Object.entries(WorkerLog.REPEATING)) {
+      if (!re.test(line)) continue;
+      if (this.counts[kind]++ > 0) return;
+      process.stderr.write(`[worker] ${entry.level} ${line}\n[worker] (further ${kind.replace(/_/g, ' ')} are counted, not printed)\n`);
+      return;
+    }
+    process.stderr.write(`[worker] ${entry.level} ${line}\n`);
+  }
+
+  summary(): string {
+    return Object.entries(this.counts)
+      .map(([k, n]) => `${k}=${n}`)
+      .join(' ');
+  }
+}
+
+const workerLog = new WorkerLog();
 
 /** Cleanups run last-in first-out, each awaited and bounded; failures are reported, not thrown. */
 class Teardown {
@@ -286,7 +334,9 @@ export async function launchBench(argv: string[]): Promise<string> {
   try {
     // Before any connection exists: the SDK's logs go to stderr, and signals are ours (worker shutdown is in teardown).
     Runtime.install({
-      logger: new DefaultLogger('WARN', (entry) => process.stderr.write(`[worker] ${entry.level} ${entry.message}${entry.meta ? ` ${JSON.stringify(entry.meta)}` : ''}\n`)),
+      logger: new DefaultLogger('WARN', (entry) => workerLog.write(entry)),
+      // Core's own logs would go to stdout, which is reserved for the result line.
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
       shutdownSignals: [],
     });
 
@@ -343,7 +393,16 @@ export async function launchBench(argv: string[]): Promise<string> {
       ...workflowCodeOptions(),
       activities: createActivities({ prisma, mailer, client, taskQueue, publicBaseUrl: config.api.publicBaseUrl }),
       shutdownGraceTime: '10 seconds',
+      maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+      ...(options.maxWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: options.maxWorkflowTasks } : {}),
+      ...(options.maxActivities !== undefined ? { maxConcurrentActivityTaskExecutions: options.maxActivities } : {}),
     });
+    const wo = worker.options;
+    const slots = (s: { type: string; numSlots?: number }) => (s.type === 'fixed-size' ? String(s.numSlots) : s.type);
+    log(
+      `worker: maxCachedWorkflows=${wo.maxCachedWorkflows} workflow task slots=${slots(wo.tuner.workflowTaskSlotSupplier as never)} ` +
+        `activity slots=${slots(wo.tuner.activityTaskSlotSupplier as never)} workflowThreadPoolSize=${wo.workflowThreadPoolSize} database pool=${config.database.poolSize}`,
+    );
     const running = worker.run();
     let workerError: Error | undefined;
     running.catch((err: Error) => {
@@ -378,7 +437,12 @@ export async function launchBench(argv: string[]): Promise<string> {
         lastProgress = performance.now();
         const launched = await poll.case.count({ where: { programmeId, launchedAt: { not: null } } });
         const { status } = await programme.describe();
-        log(`${secondsSince(t0)}s: ${launched}/${options.units} launched, ${recorded} recorded (programme ${status.name})`);
+        const ws = worker.getStatus();
+        const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+        log(
+          `${secondsSince(t0)}s: ${launched}/${options.units} launched, ${recorded} recorded (programme ${status.name}; ` +
+            `worker: ${ws.numCachedWorkflows} cached, ${ws.numInFlightActivities} activities in flight, rss ${rss} MiB, ${workerLog.summary()})`,
+        );
         if (status.name !== 'RUNNING') throw new Error(`the programme workflow is ${status.name} with ${recorded}/${options.units} cases recorded`);
       }
       if (performance.now() - lastChange > STALL_MS) {
@@ -386,7 +450,7 @@ export async function launchBench(argv: string[]): Promise<string> {
       }
     }
     const seconds = (performance.now() - t0) / 1000;
-    log(`all ${options.units} cases launched and recorded in ${seconds.toFixed(1)}s`);
+    log(`all ${options.units} cases launched and recorded in ${seconds.toFixed(1)}s (${workerLog.summary()})`);
     // ---- end of the measured part ----
 
     const tHist = performance.now();
