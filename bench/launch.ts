@@ -24,7 +24,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { caseWorkflowId, programmeWorkflowId, type ProgrammeWorkflowInput } from '@kawal/contracts';
 import { KawalConfig, loadConfig, temporalConnectionOptions } from '@kawal/config';
 import { createPrismaClient, type PrismaClient } from '@kawal/database';
-import { localDateAt, parseTemplate } from '@kawal/domain';
+import { localDateAt } from '@kawal/domain';
+import { parseTemplate } from '@kawal/templates';
 import { Mailer } from '@kawal/mail';
 import { LogFn, prefixedLogger, redactUrl, startEmbeddedPostgres, startTemporalDevServer } from '@kawal/runtime';
 import { createActivities } from '../activities';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import type { PrismaClient } from '@kawal/database';
 import { caseWorkflowId, programmeWorkflowId } from '@kawal/contracts';
-import { parseTemplate } from '@kawal/domain';
+import { parseTemplate } from '@kawal/templates';
 
 export const SLICE_TEMPLATE_FILE = path.join(__dirname, '..', '..', 'templates', 'kawal-slice.v1.yaml');
 

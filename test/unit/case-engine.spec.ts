@@ -1,34 +1,5 @@
-import {
-  CaseContext,
-  CaseState,
-  CommandRejected,
-  IndonesianTimeZone,
-  LocalDate,
-  ProgrammeActionCommand,
-  TIME_ZONES,
-  TemplateDefinition,
-  TimerEvent,
-  WorkingCalendar,
-  addMonths,
-  applyDecideExtension,
-  applyProgrammeAction,
-  applyRequestExtension,
-  applyReview,
-  applySignOff,
-  applySubmit,
-  applyTimerEvent,
-  checkProgrammeAction,
-  checkSignOff,
-  checkSubmit,
-  dayOfWeek,
-  findTask,
-  localDateAt,
-  newCaseState,
-  nextTimerEvent,
-  parseTemplate,
-  settle,
-  skipPastRungs,
-} from '@kawal/domain';
+import { CaseContext, CaseState, CommandRejected, IndonesianTimeZone, LocalDate, ProgrammeActionCommand, TIME_ZONES, TemplateDefinition, TimerEvent, WorkingCalendar, addMonths, applyDecideExtension, applyProgrammeAction, applyRequestExtension, applyReview, applySignOff, applySubmit, applyTimerEvent, checkProgrammeAction, checkSignOff, checkSubmit, dayOfWeek, findTask, localDateAt, newCaseState, nextTimerEvent, settle, skipPastRungs } from '@kawal/domain';
+import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 
 /**

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { TemplateValidationError, parseTemplate, rungOffset, taskDependencies } from '@kawal/domain';
+import { rungOffset, taskDependencies } from '@kawal/domain';
+import { TemplateValidationError, parseTemplate } from '@kawal/templates';
 
 const slice = () => YAML.parse(readFileSync(path.join(__dirname, '..', '..', 'templates', 'kawal-slice.v1.yaml'), 'utf8'));
 

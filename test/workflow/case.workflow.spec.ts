@@ -2,7 +2,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CaseWorkflowInput, caseStateQuery, reviewTaskUpdate, signOffCaseUpdate, submitTaskUpdate } from '@kawal/contracts';
-import { TemplateDefinition, WorkingCalendar, localDateAt, localTimeToInstant, parseTemplate } from '@kawal/domain';
+import { TemplateDefinition, WorkingCalendar, localDateAt, localTimeToInstant } from '@kawal/domain';
+import { parseTemplate } from '@kawal/templates';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
 import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
 

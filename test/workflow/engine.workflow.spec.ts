@@ -15,7 +15,8 @@ import {
   submitTaskUpdate,
   waiveTaskUpdate,
 } from '@kawal/contracts';
-import { TemplateDefinition, WorkingCalendar, addCalendarDays, addMonths, localDateAt, localTimeToInstant, parseTemplate } from '@kawal/domain';
+import { TemplateDefinition, WorkingCalendar, addCalendarDays, addMonths, localDateAt, localTimeToInstant } from '@kawal/domain';
+import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
 import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';

@@ -36,6 +36,7 @@ export class TemporalWorkerService implements OnModuleInit, OnApplicationBootstr
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
       ...workflowCodeOptions(),
+      maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,
       activities: createActivities({
         prisma: this.prisma,
         mailer: this.mailer,

@@ -15,6 +15,8 @@ export interface TemporalSettings {
   address?: string;
   namespace: string;
   taskQueue: string;
+  /** Workflows the worker keeps in memory between tasks (WORKER_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows: number;
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
   apiKey?: string;
   cliPath?: string;
@@ -97,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       tls: tlsWanted
         ? {
             certPath: e.TEMPORAL_TLS_CERT_PATH,
