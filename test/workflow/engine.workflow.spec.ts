@@ -152,7 +152,6 @@ describe('programme engine: case workflow (time-skipping server)', () => {
     await env?.teardown();
   });
 
-  const started: WorkflowHandle[] = [];
   let current: RecordingActivities | undefined;
   async function run(recorder: RecordingActivities, body: (start: string, today: () => Promise<string>) => Promise<void>) {
     current = recorder;
@@ -160,16 +159,15 @@ describe('programme engine: case workflow (time-skipping server)', () => {
     try {
       await body(localDateAt(now, 'Asia/Makassar'), async () => localDateAt(await env.currentTimeMs(), 'Asia/Makassar'));
     } finally {
+      // Workflows are left running (the shared worker keeps serving them; their recorder is this test's). Terminating
+      // one with tasks still scheduled leaves the test server's time skipping locked, which hung later tests' sleeps.
       current = undefined;
-      for (const h of started.splice(0)) await h.terminate('test finished').catch(() => undefined);
     }
   }
   const start = async (args: CaseWorkflowInput) => {
     const workflowId = uniqueWorkflowId('engine');
     recorders.set(workflowId, current!);
-    const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId, args: [args] });
-    started.push(handle);
-    return handle;
+    return env.client.workflow.start('caseWorkflow', { taskQueue, workflowId, args: [args] });
   };
 
   it('runs a 90-day programme over the real holiday calendar for a WITA and a WIB unit: deadlines on the right local dates, reminders only on working days at 07:30 local', async () => {
@@ -459,6 +457,40 @@ describe('programme engine: case workflow (time-skipping server)', () => {
       expect(reports.map((s) => s.request.to.email)).toEqual([KOORDINATOR.email, KOORDINATOR.email, KOORDINATOR.email]);
       expect(reports.map((s) => (s.request.message as { failedKind: string }).failedKind)).toEqual(['reminder', 'overdue', 'escalation']);
       expect(reports[0].request.message).toMatchObject({ failedRecipient: wrong.email, error: expect.stringContaining('550') });
+    });
+  });
+
+  it('moves a running case to a newer template version only when a coordinator migrates it', async () => {
+    const recorder = new RecordingActivities();
+    await run(recorder, async (startDate) => {
+      const v1 = oneTask({}, 10);
+      const args = input(startDate, v1);
+      const calendar = new WorkingCalendar(args.holidays);
+      const handle = await start(args);
+      await handle.executeUpdate(submitTaskUpdate, { args: [{ taskKey: 'laporan', by: LURAH.email, evidenceIds: ['e1'] }] });
+      // Version 2 adds a task and an earlier reminder rung.
+      const v2 = parseTemplate({
+        ...v1,
+        version: 2,
+        tasks: [...v1.tasks, { key: 'tambahan', title: { id: 'Dokumen tambahan' }, assigneeRole: 'UNIT_HEAD', due: { from: 'programmeStart', workingDays: 15 } }],
+        reminders: [{ workingDaysBefore: 3 }, ...v1.reminders],
+      });
+      const wrongKey = { ...v2, key: 'templat-lain' };
+      expect(await rejection(handle.executeUpdate(programmeActionUpdate, { args: [{ actionId: 'm0', kind: 'migrate', by: KOORDINATOR.email, reason: 'x', template: wrongKey }] }))).toBe('TEMPLATE_MISMATCH');
+      const state = await handle.executeUpdate(programmeActionUpdate, { args: [{ actionId: 'm1', kind: 'migrate', by: KOORDINATOR.email, reason: 'Templat 2027 menambah dokumen', template: v2 }] });
+      expect(state.templateVersion).toBe(2);
+      // The kept task keeps its state; the new one is scheduled from the case's own start.
+      expect(state.tasks.map((t) => [t.key, t.state])).toEqual([
+        ['laporan', 'SUBMITTED'],
+        ['tambahan', 'OPEN'],
+      ]);
+      expect(state.tasks[1].dueDate).toBe(calendar.addWorkingDays(calendar.onOrAfter(startDate), 15));
+      expect(state.history.at(-1)).toMatchObject({ action: 'template-migrated', before: { version: 1 }, after: { version: 2 } });
+      expect(await rejection(handle.executeUpdate(programmeActionUpdate, { args: [{ actionId: 'm2', kind: 'migrate', by: KOORDINATOR.email, reason: 'lagi', template: v2 }] }))).toBe('TEMPLATE_NOT_NEWER');
+      // The new version's ladder drives the clock: the 3-working-days rung, which v1 did not have, arrives.
+      await env.sleep('30 days');
+      const rungs = recorder.sent.filter((s) => s.request.message.kind === 'reminder' && s.request.message.taskTitle === 'Dokumen tambahan').map((s) => (s.request.message as { workingDaysBefore: number }).workingDaysBefore);
+      expect(rungs).toEqual([3, 1]);
     });
   });
 
