@@ -12,6 +12,8 @@ export interface ActivityDeps {
   client: Client;
   taskQueue: string;
   publicBaseUrl: string;
+  /** An email still unsent this long after it was queued is marked dead (default 24 hours). */
+  mailDeadAfterMs?: number;
 }
 
 /** Every activity the worker registers, built from its dependencies (no globals, easy to test). */
@@ -19,7 +21,7 @@ export function createActivities(deps: ActivityDeps): KawalActivities {
   const mailDomain = new URL(deps.publicBaseUrl).hostname || 'kawal.local';
   return {
     ...readModelActivities(deps.prisma),
-    ...notificationActivities(deps.prisma, deps.mailer, mailDomain),
+    ...notificationActivities(deps.prisma, deps.mailer, mailDomain, deps.mailDeadAfterMs),
     ...programmeActivities(deps),
   };
 }

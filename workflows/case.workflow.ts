@@ -70,7 +70,7 @@ const { recordCaseState } = proxyActivities<CaseActivities>({
 /** Email: the outbox row makes retries safe; an invalid address is permanent and not retried. */
 const { sendNotification } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['InvalidRecipient'] },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['InvalidRecipient', 'NotificationDead'] },
 });
 
 /** Continue-as-new well before Temporal's 51,200-event limit, even if the server never suggests it. */
@@ -320,8 +320,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       try {
         await sendNotification(request);
       } catch (err) {
-        // Only a permanent failure ends up here (the activity retries everything else): the address was refused.
-        // The case goes on; the coordinator learns which address to fix (unless it is their own).
+        // Only a permanent failure ends up here (the activity retries everything else): the address was refused, or
+        // the email could not be delivered within MAIL_DEAD_AFTER_MINUTES. The case goes on; the coordinator learns
+        // which address to check (unless it is their own).
         const cause = err instanceof ActivityFailure ? err.cause : err;
         log.warn('notification could not be delivered', { to: request.to.email, kind: request.message.kind, error: (cause as Error)?.message });
         if (request.to.email !== input.coordinator.email && request.message.kind !== 'delivery-failed') {

@@ -53,6 +53,7 @@ describe('health over HTTP while a dependency is down', () => {
     expect(body.dependencies.mail.error).toMatch(/ECONNREFUSED|connect/i);
     expect(body.dependencies.database.status).toBe('up');
     expect(body.dependencies.temporal.status).toBe('up');
+    expect((body as unknown as { outbox: unknown }).outbox).toEqual({ retrying: expect.any(Number), dead: expect.any(Number), lastDeadAt: null });
 
     await startApi({});
     res = await fetch(`${base}/health`);

@@ -43,6 +43,7 @@ export class TemporalWorkerService implements OnModuleInit, OnApplicationBootstr
         client,
         taskQueue: this.config.temporal.taskQueue,
         publicBaseUrl: this.config.api.publicBaseUrl,
+        mailDeadAfterMs: this.config.smtp.deadAfterMinutes * 60_000,
       }),
       shutdownGraceTime: '20 seconds',
     });

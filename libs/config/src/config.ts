@@ -51,7 +51,7 @@ export interface KawalConfig {
   api: { host: string; port: number; publicBaseUrl: string };
   temporal: TemporalSettings;
   database: { url?: string; poolSize: number; embeddedPort: number };
-  smtp: SmtpSettings & { configured: boolean; maildevSmtpPort: number; maildevWebPort: number };
+  smtp: SmtpSettings & { configured: boolean; maildevSmtpPort: number; maildevWebPort: number; deadAfterMinutes: number };
   evidence: { dir: string; maxBytes: number };
 }
 
@@ -115,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embeddedPort: e.EMBEDDED_PG_PORT },
     smtp: {
+      deadAfterMinutes: e.MAIL_DEAD_AFTER_MINUTES,
       configured: !!(e.SMTP_URL || e.SMTP_HOST),
       url: e.SMTP_URL,
       host: e.SMTP_HOST,

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   SMTP_USER: optionalString,
   SMTP_PASSWORD: optionalString,
   MAIL_FROM: z.string().min(3).default('Kawal <kawal@localhost>'),
+  /** How long an email keeps being retried through an SMTP outage before it is marked dead (minutes). */
+  MAIL_DEAD_AFTER_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(43_200, 'must be at most 43200').default(1440),
   MAILDEV_SMTP_PORT: port.default(1025),
   MAILDEV_WEB_PORT: port.default(1080),
 

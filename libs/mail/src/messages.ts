@@ -288,14 +288,14 @@ function deliveryFailed(d: Of<'delivery-failed'>, id: boolean): Content {
     subject: id ? `[Kawal] Email tidak terkirim ke ${d.failedRecipient}` : `[Kawal] Email not delivered to ${d.failedRecipient}`,
     lines: id
       ? [
-          `Email Kawal (${d.failedKind}) untuk ${about(d, id)} tidak dapat dikirim ke ${d.failedRecipient}: server penerima menolak alamat tersebut.`,
+          `Email Kawal (${d.failedKind}) untuk ${about(d, id)} tidak dapat dikirim ke ${d.failedRecipient}.`,
           `Keterangan server: ${d.error}`,
-          'Email ini tidak akan dikirim ulang. Langkah berikutnya: perbaiki alamat email orang tersebut di Kawal, atau hubungi yang bersangkutan secara langsung.',
+          'Email ini tidak akan dikirim ulang. Langkah berikutnya: periksa alamat email orang tersebut di Kawal, atau hubungi yang bersangkutan secara langsung.',
         ]
       : [
-          `A Kawal email (${d.failedKind}) about ${about(d, id)} could not be delivered to ${d.failedRecipient}: the receiving server refused the address.`,
+          `A Kawal email (${d.failedKind}) about ${about(d, id)} could not be delivered to ${d.failedRecipient}.`,
           `Server said: ${d.error}`,
-          'It will not be retried. Next step: correct that person\'s email address in Kawal, or contact them directly.',
+          'It will not be retried. Next step: check that person\'s email address in Kawal, or contact them directly.',
         ],
     action: { label: id ? 'Lihat kasus' : 'View the case', url: d.link },
   };

@@ -16,10 +16,18 @@ export class HealthDependencies {
   @ApiProperty({ type: DependencyHealth }) mail!: DependencyHealth;
 }
 
+export class OutboxHealth {
+  @ApiProperty({ description: 'Emails that failed at least once and are still being retried' }) retrying!: number;
+  @ApiProperty({ description: 'Emails given up on (address refused, or not delivered within MAIL_DEAD_AFTER_MINUTES)' }) dead!: number;
+  @ApiProperty({ nullable: true, description: 'When the most recent email was given up on' }) lastDeadAt!: string | null;
+}
+
 export class HealthReport {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
   @ApiProperty({ example: '2026-11-22T08:00:00.000Z' }) checkedAt!: string;
   @ApiProperty({ type: HealthDependencies }) dependencies!: HealthDependencies;
+  @ApiProperty({ type: OutboxHealth, nullable: true, description: 'The email outbox (null while the database is down); dead emails do not make the service down' })
+  outbox!: OutboxHealth | null;
 }
 
 const TIMEOUT_MS = 3_000;
@@ -60,6 +68,19 @@ export class HealthService {
     ]);
     const dependencies = { temporal, database, mail };
     const up = Object.values(dependencies).every((d) => d.status === 'up');
-    return { status: up ? 'up' : 'down', checkedAt: new Date().toISOString(), dependencies };
+    return { status: up ? 'up' : 'down', checkedAt: new Date().toISOString(), dependencies, outbox: database.status === 'up' ? await this.outbox() : null };
+  }
+
+  private async outbox(): Promise<OutboxHealth | null> {
+    try {
+      const [retrying, dead, last] = await Promise.all([
+        this.prisma.notification.count({ where: { status: 'FAILED' } }),
+        this.prisma.notification.count({ where: { status: 'DEAD' } }),
+        this.prisma.notification.findFirst({ where: { status: 'DEAD' }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } }),
+      ]);
+      return { retrying, dead, lastDeadAt: last ? last.createdAt.toISOString() : null };
+    } catch {
+      return null;
+    }
   }
 }
