@@ -338,9 +338,22 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     }
     expect(programme.body.casesStarted).toBe(4);
 
+    // The notification log: what was sent to whom, with the SMTP message id; coordinators only; filters validated.
+    expect((await call('GET', '/notifications', undefined, lurah1)).status).toBe(403);
+    const badStatus = await call('GET', '/notifications?status=LOST', undefined, koordinator);
+    expect([badStatus.status, badStatus.body.errors?.[0]?.field]).toEqual([400, 'status']);
+    const log = await call('GET', '/notifications?recipient=organisasi@banjarbarukota.go.id&kind=extension-requested', undefined, koordinator);
+    expect(log.status).toBe(200);
+    expect(log.body.items).toEqual([expect.objectContaining({ recipient: 'organisasi@banjarbarukota.go.id', kind: 'extension-requested', status: 'SENT', messageId: expect.stringMatching(/@kawal\.test>$/) })]);
+    const first = await call('GET', '/notifications?limit=1', undefined, koordinator);
+    const second = await call('GET', `/notifications?limit=1&cursor=${first.body.nextCursor}`, undefined, koordinator);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect((await call('GET', '/notifications?cursor=rusak', undefined, koordinator)).body.errors?.[0]?.field).toBe('cursor');
+
     const spec = await call('GET', '/openapi.json');
     expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining(['/cases/{id}/tasks/{taskKey}/extension-request', '/cases/{id}/tasks/{taskKey}/extension-decision', '/cases/{id}/tasks/{taskKey}/waive', '/cases/{id}/tasks/{taskKey}/reassign', '/cases/{id}/sign-off', '/programmes/{id}/actions', '/programmes/{id}/units']),
+      expect.arrayContaining(['/cases/{id}/tasks/{taskKey}/extension-request', '/cases/{id}/tasks/{taskKey}/extension-decision', '/cases/{id}/tasks/{taskKey}/waive', '/cases/{id}/tasks/{taskKey}/reassign', '/cases/{id}/sign-off', '/programmes/{id}/actions', '/programmes/{id}/units', '/notifications']),
     );
   });
 });

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@kawal/database';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PeopleModule } from './people/people.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -26,6 +27,7 @@ export class AppModule {
         PeopleModule,
         ProgrammesModule,
         CasesModule,
+        NotificationsModule,
       ],
     };
   }

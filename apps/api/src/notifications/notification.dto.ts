@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED', 'DEAD'] as const;
+
+export class NotificationQueryDto {
+  @ApiPropertyOptional({ enum: NOTIFICATION_STATUSES, description: 'FAILED = being retried; DEAD = given up on' })
+  @IsOptional()
+  @IsIn(NOTIFICATION_STATUSES)
+  status?: (typeof NOTIFICATION_STATUSES)[number];
+
+  @ApiPropertyOptional({ description: 'Only emails to this address' })
+  @IsOptional()
+  @IsEmail()
+  recipient?: string;
+
+  @ApiPropertyOptional({ example: 'reminder', description: 'Only this kind of message' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  kind?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class NotificationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() recipient!: string;
+  @ApiProperty({ example: 'reminder' }) kind!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ enum: ['id', 'en'] }) locale!: string;
+  @ApiProperty({ enum: NOTIFICATION_STATUSES }) status!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, description: 'Why the last attempt failed' }) lastError!: string | null;
+  @ApiProperty({ nullable: true, description: 'Message-ID the SMTP server accepted' }) messageId!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true }) sentAt!: string | null;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
+  @ApiProperty({ nullable: true, description: 'Pass as ?cursor= for the next (older) page; null on the last page' }) nextCursor!: string | null;
+}
