@@ -12,7 +12,7 @@ import type {
 } from '@kawal/contracts';
 import { programmeActionUpdate } from '@kawal/contracts';
 import { db, type PrismaClient } from '@kawal/database';
-import { LocalDate, ProgrammeActionCommand, TemplateDefinition, addCalendarDays, isIndonesianTimeZone, timeZoneForUnitCode } from '@kawal/domain';
+import { LocalDate, ProgrammeActionCommand, TemplateDefinition, addCalendarDays, unitTimeZone } from '@kawal/domain';
 import { holidaysBetween, type LocalHoliday } from '@kawal/holidays';
 
 export interface ProgrammeActivityDeps {
@@ -62,6 +62,13 @@ export function programmeActivities({ prisma, client, taskQueue, publicBaseUrl }
         },
       });
       const coordinator = toRecipient(programme.coordinator);
+      // Cases of one launch share a start date: the holiday list is built once per date, not once per case.
+      const calendars = new Map<LocalDate, LocalDate[]>();
+      const holidaysFrom = (start: LocalDate): LocalDate[] => {
+        let list = calendars.get(start);
+        if (!list) calendars.set(start, (list = holidaysBetween(start, addCalendarDays(start, 366 * CALENDAR_YEARS), local)));
+        return list;
+      };
       let started = 0;
       let alreadyRunning = 0;
       await inFlight(cases, async (c) => {
@@ -74,11 +81,11 @@ export function programmeActivities({ prisma, client, taskQueue, publicBaseUrl }
             id: c.unit.id,
             code: c.unit.code,
             name: c.unit.name,
-            timeZone: isIndonesianTimeZone(c.unit.timeZone) ? c.unit.timeZone : timeZoneForUnitCode(c.unit.code),
+            timeZone: unitTimeZone(c.unit),
           },
           startDate,
           template,
-          holidays: holidaysBetween(startDate, addCalendarDays(startDate, 366 * CALENDAR_YEARS), local),
+          holidays: holidaysFrom(startDate),
           unitHeads: c.unit.roles.map((r) => toRecipient(r.person)),
           parentUnitHeads: (c.unit.parent?.roles ?? []).map((r) => toRecipient(r.person)),
           coordinator,

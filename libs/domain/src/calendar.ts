@@ -39,6 +39,11 @@ export function timeZoneForUnitCode(code: string): IndonesianTimeZone {
   return 'Asia/Jakarta';
 }
 
+/** A unit's zone: the stored one when it is an Indonesian zone, else derived from its Kemendagri code. */
+export function unitTimeZone(unit: { code: string; timeZone?: string | null }): IndonesianTimeZone {
+  return unit.timeZone && isIndonesianTimeZone(unit.timeZone) ? unit.timeZone : timeZoneForUnitCode(unit.code);
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isLocalDate(value: string): boolean {

@@ -428,17 +428,20 @@ export function applyProgrammeAction(state: CaseState, ctx: CaseContext, cmd: Pr
   const effect: ProgrammeActionEffect = { remind: [] };
   const log = (action: CaseState['history'][number]['action'], extra: Partial<CaseState['history'][number]> = {}) =>
     state.history.push({ at, by: cmd.by, action, comment: cmd.reason, ...extra });
+  /** Moves an open task's deadline and notes it in the task's history (extend, resume). */
+  const moveAndRecord = (task: CaseTask, workingDays: number) => {
+    const m = moveDeadline(state, ctx, task, workingDays);
+    if (m) task.history.push({ at, by: cmd.by, action: 'deadline-moved', comment: cmd.reason, before: { dueDate: m.from }, after: { dueDate: m.to } });
+    return m;
+  };
   switch (cmd.kind) {
     case 'extend': {
       const keys = cmd.taskKeys && cmd.taskKeys.length > 0 ? new Set(cmd.taskKeys) : undefined;
       const moved: Record<string, { from: string; to: string }> = {};
       for (const task of state.tasks) {
         if (isDone(task) || (keys && !keys.has(task.key) && !keys.has(task.templateKey))) continue;
-        const m = moveDeadline(state, ctx, task, cmd.workingDays);
-        if (m) {
-          moved[task.key] = m;
-          task.history.push({ at, by: cmd.by, action: 'deadline-moved', comment: cmd.reason, before: { dueDate: m.from }, after: { dueDate: m.to } });
-        }
+        const m = moveAndRecord(task, cmd.workingDays);
+        if (m) moved[task.key] = m;
       }
       log('deadlines-extended', { after: { workingDays: cmd.workingDays, tasks: Object.keys(moved) } });
       effect.workingDays = cmd.workingDays;
@@ -454,8 +457,7 @@ export function applyProgrammeAction(state: CaseState, ctx: CaseContext, cmd: Pr
       state.suspension = undefined;
       for (const task of state.tasks) {
         if (isDone(task)) continue;
-        const m = moveDeadline(state, ctx, task, lost);
-        if (m) task.history.push({ at, by: cmd.by, action: 'deadline-moved', comment: cmd.reason, before: { dueDate: m.from }, after: { dueDate: m.to } });
+        moveAndRecord(task, lost);
       }
       log('resumed', { before: { since }, after: { workingDaysShifted: lost } });
       effect.workingDays = lost;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ProgrammeActionRequest, caseWorkflowId, programmeActionRequestUpdate, programmeWorkflowId, ProgrammeWorkflowInput, unitsJoinedUpdate } from '@kawal/contracts';
-import { IndonesianTimeZone, TemplateDefinition, countByState, isIndonesianTimeZone, localDateAt, timeZoneForUnitCode } from '@kawal/domain';
+import { TemplateDefinition, countByState, localDateAt, unitTimeZone } from '@kawal/domain';
 import { ApiError, isUuid } from '../common/api-error';
 import { toCaseTaskDto } from '../cases/case.mapper';
 import { PeopleRepository } from '../people/people.repository';
@@ -47,16 +47,7 @@ export class ProgrammesService {
         { field: 'coordinatorEmail', rule: 'must be a registered person with the COORDINATOR or ADMIN role', message: 'harus orang terdaftar dengan peran COORDINATOR atau ADMIN' },
       ]);
     }
-    const units = await this.units.byCodes(dto.unitCodes);
-    if (units.length !== dto.unitCodes.length) {
-      const known = new Set(units.map((u) => u.code));
-      const errors = dto.unitCodes
-        .map((code, i) => ({ code, i }))
-        .filter(({ code }) => !known.has(code))
-        .slice(0, 20)
-        .map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` }));
-      throw ApiError.invalid(errors);
-    }
+    const units = await this.unitsByCodes(dto.unitCodes);
 
     const id = randomUUID();
     const workflowId = programmeWorkflowId(id);
@@ -122,20 +113,15 @@ export class ProgrammesService {
   async join(id: string, actorEmail: string, dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
     const programme = await this.find(id);
     await this.assertCoordinator(programme, actorEmail);
-    const units = await this.units.byCodes(dto.unitCodes);
+    const units = await this.unitsByCodes(dto.unitCodes);
     const known = new Map(units.map((u) => [u.code, u]));
-    const unknown = dto.unitCodes.map((code, i) => ({ code, i })).filter(({ code }) => !known.has(code));
-    if (unknown.length > 0) {
-      throw ApiError.invalid(unknown.slice(0, 20).map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` })));
-    }
     const already = await this.repo.unitsInProgramme(id, units.map((u) => u.id));
     if (already.size > 0) {
       const errors = dto.unitCodes.map((code, i) => ({ code, i })).filter(({ code }) => already.has(known.get(code)!.id));
       throw ApiError.invalid(errors.slice(0, 20).map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must not already take part; ${code} does`, message: `${code} sudah ikut program ini` })));
     }
     const now = Date.now();
-    const zone = (u: { code: string; timeZone: string }): IndonesianTimeZone => (isIndonesianTimeZone(u.timeZone) ? u.timeZone : timeZoneForUnitCode(u.code));
-    const rows = units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code), startDate: new Date(`${localDateAt(now, zone(u))}T00:00:00Z`) }));
+    const rows = units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code), startDate: new Date(`${localDateAt(now, unitTimeZone(u))}T00:00:00Z`) }));
     await this.repo.addCases(id, rows);
     try {
       await this.temporal.client.workflow.getHandle(programme.workflowId).executeUpdate(unitsJoinedUpdate, { args: [{ count: rows.length, by: actorEmail, reason: dto.reason?.trim() || undefined }] });
@@ -145,6 +131,21 @@ export class ProgrammesService {
       throw err;
     }
     return this.summary(id);
+  }
+
+  /** The units named by `codes`; every unknown code is a validation error naming its position (at most 20). */
+  private async unitsByCodes(codes: string[]) {
+    const units = await this.units.byCodes(codes);
+    if (units.length !== codes.length) {
+      const known = new Set(units.map((u) => u.code));
+      const errors = codes
+        .map((code, i) => ({ code, i }))
+        .filter(({ code }) => !known.has(code))
+        .slice(0, 20)
+        .map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` }));
+      throw ApiError.invalid(errors);
+    }
+    return units;
   }
 
   private async assertCoordinator(programme: ProgrammeRow, email: string): Promise<void> {
