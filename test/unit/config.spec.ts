@@ -17,9 +17,64 @@ describe('configuration', () => {
     [{ TEMPORAL_TLS: 'maybe' }, /TEMPORAL_TLS must be true or false/],
     [{ TEMPORAL_TLS_CERT_PATH: '/x.pem' }, /TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together/],
     [{ SMTP_URL: 'smtp://a', SMTP_HOST: 'b' }, /SMTP_URL and SMTP_HOST are alternatives/],
+    [
+      { EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_ACCESS_KEY_ID: 'AKIA' },
+      /^Invalid environment: EVIDENCE_S3_SECRET_ACCESS_KEY is missing; EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY must be set together$/,
+    ],
+    [
+      { EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_SECRET_ACCESS_KEY: 's' },
+      /^Invalid environment: EVIDENCE_S3_ACCESS_KEY_ID is missing; EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY must be set together$/,
+    ],
+    [{ EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_ENDPOINT: 'minio:9000' }, /^Invalid environment: EVIDENCE_S3_ENDPOINT must be an http:\/\/ or https:\/\/ URL.* \(got "minio:9000"\)$/],
+    [{ EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_ENDPOINT: 'ftp://minio:9000' }, /EVIDENCE_S3_ENDPOINT must be an http:\/\/ or https:\/\/ URL/],
+    [{ EVIDENCE_S3_BUCKET: 's3://kawal-evidence' }, /^Invalid environment: EVIDENCE_S3_BUCKET must be a bare bucket name.* \(got "s3:\/\/kawal-evidence"\)$/],
+    [{ EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_FORCE_PATH_STYLE: 'sometimes' }, /EVIDENCE_S3_FORCE_PATH_STYLE must be true or false/],
+    [{ EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_PREFIX: 'a b' }, /EVIDENCE_S3_PREFIX must contain only letters, digits/],
+    [{ EVIDENCE_S3_ENDPOINT: 'http://minio:9000' }, /^Invalid environment: EVIDENCE_S3_ENDPOINT is set but EVIDENCE_S3_BUCKET is not/],
+    [{ EVIDENCE_S3_ACCESS_KEY_ID: 'AKIA', EVIDENCE_S3_SECRET_ACCESS_KEY: 's' }, /EVIDENCE_S3_ACCESS_KEY_ID is set but EVIDENCE_S3_BUCKET is not/],
   ])('rejects %j with one line naming the variable and the rule', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps evidence on local disk unless a bucket is set', () => {
+    const c = loadConfig({ EVIDENCE_S3_BUCKET: '', EVIDENCE_S3_ENDPOINT: '' });
+    expect(c.evidence.s3).toBeNull();
+    expect(c.evidence.dir).toMatch(/evidence$/);
+  });
+
+  it('reads the S3 bucket with defaults: AWS region us-east-1, no prefix, virtual-hosted style, SDK credentials', () => {
+    expect(loadConfig({ EVIDENCE_S3_BUCKET: 'kawal-evidence' }).evidence.s3).toEqual({
+      endpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'kawal-evidence',
+      prefix: '',
+      forcePathStyle: false,
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+    });
+  });
+
+  it('uses path-style URLs by default with an endpoint (MinIO), unless told otherwise', () => {
+    const env = {
+      EVIDENCE_S3_BUCKET: 'kawal',
+      EVIDENCE_S3_ENDPOINT: 'http://minio.internal:9000',
+      EVIDENCE_S3_REGION: 'ap-southeast-3',
+      EVIDENCE_S3_PREFIX: '/prod/kawal/',
+      EVIDENCE_S3_ACCESS_KEY_ID: 'minio',
+      EVIDENCE_S3_SECRET_ACCESS_KEY: 'minio-secret',
+    };
+    expect(loadConfig(env).evidence.s3).toEqual({
+      endpoint: 'http://minio.internal:9000',
+      region: 'ap-southeast-3',
+      bucket: 'kawal',
+      prefix: 'prod/kawal',
+      forcePathStyle: true,
+      accessKeyId: 'minio',
+      secretAccessKey: 'minio-secret',
+    });
+    expect(loadConfig({ ...env, EVIDENCE_S3_FORCE_PATH_STYLE: 'false' }).evidence.s3?.forcePathStyle).toBe(false);
+    expect(loadConfig({ EVIDENCE_S3_BUCKET: 'kawal', EVIDENCE_S3_FORCE_PATH_STYLE: 'true' }).evidence.s3?.forcePathStyle).toBe(true);
   });
 
   it('treats empty values as unset and reads external services', () => {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, KawalConfig } from '@kawal/config';
 import { DatabaseModule } from '@kawal/database';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { MailModule } from './mail/mail.module';
@@ -21,6 +24,9 @@ export class AppModule {
         DatabaseModule,
         TemporalModule,
         MailModule,
+        AccessModule,
+        AuthModule,
+        AuditModule,
         HealthModule,
         TemplatesModule,
         UnitsModule,

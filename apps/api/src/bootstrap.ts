@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import * as express from 'express';
 import { KawalConfig, nestLogLevels } from '@kawal/config';
 import { AppModule } from './app.module';
+import { completeOpenApi } from './common/openapi';
 import { ProblemDto } from './common/problem.dto';
 import { ProblemFilter } from './common/problem.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
@@ -34,9 +35,12 @@ export async function createApiApp(config: KawalConfig): Promise<INestApplicatio
       )
       .setVersion('0.1.0')
       .addServer(config.api.publicBaseUrl)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token from POST /auth/sign-in or a sign-in link, or an API token from POST /auth/tokens' }, 'bearer')
+      .addCookieAuth('kawal_session', { type: 'apiKey', in: 'cookie', name: 'kawal_session', description: 'Set by the sign-in link page (browsers)' }, 'session-cookie')
       .build(),
     { extraModels: [ProblemDto] },
   );
+  completeOpenApi(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: 'Kawal API' });
   return app;
 }

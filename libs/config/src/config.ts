@@ -52,7 +52,29 @@ export interface KawalConfig {
   temporal: TemporalSettings;
   database: { url?: string; poolSize: number; embeddedPort: number };
   smtp: SmtpSettings & { configured: boolean; maildevSmtpPort: number; maildevWebPort: number; deadAfterMinutes: number };
-  evidence: { dir: string; maxBytes: number };
+  auth: {
+    sessionIdleMinutes: number;
+    sessionMaxDays: number;
+    linkTtlMinutes: number;
+    maxFailures: number;
+    failureWindowMinutes: number;
+    adminEmail?: string;
+    adminPassword?: string;
+  };
+  evidence: {
+    dir: string;
+    maxBytes: number;
+    /** Set when EVIDENCE_S3_BUCKET is: evidence goes to that bucket instead of `dir`. */
+    s3: null | {
+      endpoint?: string;
+      region: string;
+      bucket: string;
+      prefix: string;
+      forcePathStyle: boolean;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+    };
+  };
 }
 
 function describe(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
@@ -82,6 +104,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.SMTP_URL && e.SMTP_HOST) {
     throw new ConfigError('Invalid environment: SMTP_URL and SMTP_HOST are alternatives; set only one');
+  }
+  if (!!e.EVIDENCE_S3_ACCESS_KEY_ID !== !!e.EVIDENCE_S3_SECRET_ACCESS_KEY) {
+    const missing = e.EVIDENCE_S3_ACCESS_KEY_ID ? 'EVIDENCE_S3_SECRET_ACCESS_KEY' : 'EVIDENCE_S3_ACCESS_KEY_ID';
+    throw new ConfigError(
+      `Invalid environment: ${missing} is missing; EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY must be set together`,
+    );
+  }
+  const s3Setting = (['EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_REGION', 'EVIDENCE_S3_PREFIX', 'EVIDENCE_S3_FORCE_PATH_STYLE', 'EVIDENCE_S3_ACCESS_KEY_ID'] as const).find(
+    (name) => cleaned[name] !== undefined,
+  );
+  if (s3Setting && !e.EVIDENCE_S3_BUCKET) {
+    throw new ConfigError(`Invalid environment: ${s3Setting} is set but EVIDENCE_S3_BUCKET is not; set the bucket to store evidence in S3`);
   }
   const dataDir = path.resolve(e.KAWAL_DATA_DIR);
   return {
@@ -127,9 +161,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maildevSmtpPort: e.MAILDEV_SMTP_PORT,
       maildevWebPort: e.MAILDEV_WEB_PORT,
     },
+    auth: {
+      sessionIdleMinutes: e.AUTH_SESSION_IDLE_MINUTES,
+      sessionMaxDays: e.AUTH_SESSION_MAX_DAYS,
+      linkTtlMinutes: e.AUTH_LINK_TTL_MINUTES,
+      maxFailures: e.AUTH_MAX_FAILURES,
+      failureWindowMinutes: e.AUTH_FAILURE_WINDOW_MINUTES,
+      adminEmail: e.KAWAL_ADMIN_EMAIL?.toLowerCase(),
+      adminPassword: e.KAWAL_ADMIN_PASSWORD,
+    },
     evidence: {
       dir: path.resolve(e.EVIDENCE_DIR ?? path.join(dataDir, 'evidence')),
       maxBytes: e.EVIDENCE_MAX_BYTES,
+      s3: e.EVIDENCE_S3_BUCKET
+        ? {
+            endpoint: e.EVIDENCE_S3_ENDPOINT,
+            region: e.EVIDENCE_S3_REGION,
+            bucket: e.EVIDENCE_S3_BUCKET,
+            prefix: e.EVIDENCE_S3_PREFIX.replace(/^\/+|\/+$/g, ''),
+            forcePathStyle: e.EVIDENCE_S3_FORCE_PATH_STYLE ?? !!e.EVIDENCE_S3_ENDPOINT,
+            accessKeyId: e.EVIDENCE_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.EVIDENCE_S3_SECRET_ACCESS_KEY,
+          }
+        : null,
     },
   };
 }

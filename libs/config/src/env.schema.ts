@@ -66,6 +66,21 @@ export const envSchema = z.object({
   MAILDEV_SMTP_PORT: port.default(1025),
   MAILDEV_WEB_PORT: port.default(1080),
 
+  /** A signed-in session ends after this many minutes without use. */
+  AUTH_SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(43200, 'must be at most 43200').default(720),
+  /** A signed-in session ends this many days after sign-in, used or not. */
+  AUTH_SESSION_MAX_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(90, 'must be at most 90').default(7),
+  /** How long an emailed sign-in link works. */
+  AUTH_LINK_TTL_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
+  /** Failed sign-ins per email within the window before further attempts are refused (an address gets four times as many). */
+  AUTH_MAX_FAILURES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(5),
+  /** The window for counting failed sign-ins and sign-in links. */
+  AUTH_FAILURE_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
+  /** With no administrator yet, the API creates this person as administrator everywhere. */
+  KAWAL_ADMIN_EMAIL: z.email('must be an email address').optional(),
+  /** The first administrator's password; without it one is generated and logged once. */
+  KAWAL_ADMIN_PASSWORD: z.string().min(10, 'must have at least 10 characters').optional(),
+
   EVIDENCE_DIR: optionalString,
   EVIDENCE_MAX_BYTES: z.coerce
     .number({ error: 'must be a number of bytes' })
@@ -73,6 +88,24 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1024 * 1024 * 1024, 'must be at most 1 GiB')
     .default(20 * 1024 * 1024),
+  /** When set, evidence goes to this S3-compatible bucket instead of EVIDENCE_DIR. */
+  EVIDENCE_S3_BUCKET: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a bare bucket name, e.g. kawal-evidence (no s3:// and no slashes)')
+    .optional(),
+  EVIDENCE_S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://minio.internal:9000' })
+    .optional(),
+  EVIDENCE_S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  EVIDENCE_S3_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "must contain only letters, digits and / ! - _ . * ' ( )")
+    .default(''),
+  EVIDENCE_S3_FORCE_PATH_STYLE: bool.optional(),
+  EVIDENCE_S3_ACCESS_KEY_ID: optionalString,
+  EVIDENCE_S3_SECRET_ACCESS_KEY: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,2 +1,3 @@
 export * from './messages';
 export * from './mailer';
+export * from './account-messages';

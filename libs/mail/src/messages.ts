@@ -27,7 +27,7 @@ export function formatLocalDate(date: string, zone: string, locale: Locale): str
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-interface Body {
+export interface Body {
   subject: string;
   greeting: string;
   lines: string[];
@@ -35,7 +35,7 @@ interface Body {
   footer: string;
 }
 
-function compose(b: Body): RenderedMessage {
+export function compose(b: Body): RenderedMessage {
   const text = [b.greeting, '', ...b.lines, '', `${b.action.label}: ${b.action.url}`, '', '--', b.footer].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family:Arial,sans-serif;line-height:1.5;color:#1f2933">',
@@ -48,7 +48,7 @@ function compose(b: Body): RenderedMessage {
   return { subject: b.subject, text, html };
 }
 
-const FOOTER: Record<Locale, string> = {
+export const FOOTER: Record<Locale, string> = {
   id: 'Pesan ini dikirim otomatis oleh Kawal. Mohon tidak membalas email ini.',
   en: 'This message was sent automatically by Kawal. Please do not reply to this email.',
 };

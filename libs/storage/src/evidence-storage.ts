@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { constants as fsConstants, createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -7,6 +7,26 @@ export interface StoredObject {
   key: string;
   sha256: string;
   sizeBytes: number;
+}
+
+/** The outcome of a storage self-check: `detail` is one line for logs and operators. */
+export interface StorageCheck {
+  ok: boolean;
+  detail: string;
+}
+
+/** Storage keys are `<first two hex digits of the SHA-256>/<SHA-256>`, the same for every backend. */
+const KEY_PATTERN = /^[0-9a-f]{2}\/[0-9a-f]{64}$/;
+
+/** Throws unless `key` is a well-formed storage key (so no key can name anything outside the evidence area). */
+export function assertStorageKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) throw new Error(`invalid storage key: ${key}`);
+}
+
+/** The SHA-256 (hex) of `content` and the storage key it is kept under. */
+export function contentAddress(content: Buffer): { key: string; sha256: string } {
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  return { key: `${sha256.slice(0, 2)}/${sha256}`, sha256 };
 }
 
 /**
@@ -17,6 +37,8 @@ export abstract class EvidenceStorage {
   abstract put(content: Buffer): Promise<StoredObject>;
   abstract open(key: string): Promise<Readable>;
   abstract exists(key: string): Promise<boolean>;
+  /** Whether the storage can be used right now (directory writable, bucket reachable). Never throws. */
+  abstract check(): Promise<StorageCheck>;
 }
 
 /**
@@ -29,13 +51,12 @@ export class LocalDiskStorage extends EvidenceStorage {
   }
 
   private pathFor(key: string): string {
-    if (!/^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`invalid storage key: ${key}`);
+    assertStorageKey(key);
     return path.join(this.root, key);
   }
 
   async put(content: Buffer): Promise<StoredObject> {
-    const sha256 = createHash('sha256').update(content).digest('hex');
-    const key = `${sha256.slice(0, 2)}/${sha256}`;
+    const { key, sha256 } = contentAddress(content);
     const final = this.pathFor(key);
     if (await this.exists(key)) return { key, sha256, sizeBytes: content.length };
     await fs.mkdir(path.dirname(final), { recursive: true });
@@ -66,6 +87,21 @@ export class LocalDiskStorage extends EvidenceStorage {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** The directory exists (it is created if missing) and a file can be written in it. */
+  async check(): Promise<StorageCheck> {
+    const probe = path.join(this.root, `.check-${randomUUID()}.part`);
+    try {
+      await fs.mkdir(this.root, { recursive: true });
+      await fs.access(this.root, fsConstants.W_OK);
+      await fs.writeFile(probe, '', { flag: 'wx' });
+      await fs.rm(probe, { force: true });
+      return { ok: true, detail: `local directory ${this.root} is writable` };
+    } catch (err) {
+      await fs.rm(probe, { force: true }).catch(() => undefined);
+      return { ok: false, detail: `local directory ${this.root} is not writable: ${(err as Error).message}` };
     }
   }
 }

@@ -21,6 +21,9 @@ ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 1;
 UPDATE "evidence" SET "lineage_id" = "id";
 ALTER TABLE "evidence" ALTER COLUMN "lineage_id" SET NOT NULL;
 
+-- AlterTable: a role without a unit holds everywhere (system administrators).
+ALTER TABLE "role_assignments" ALTER COLUMN "unit_id" DROP NOT NULL;
+
 -- AlterTable
 ALTER TABLE "people" ADD COLUMN     "disabled_at" TIMESTAMPTZ(3),
 ADD COLUMN     "password_hash" TEXT;

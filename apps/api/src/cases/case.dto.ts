@@ -6,6 +6,8 @@ import { CaseTaskDto } from '../programmes/programme.dto';
 export class EvidenceDto {
   @ApiProperty() id!: string;
   @ApiProperty() taskKey!: string;
+  @ApiProperty({ description: 'Shared by every version of one document (the id of its first version)' }) lineageId!: string;
+  @ApiProperty({ description: '1 for the first upload; each replacement adds one' }) version!: number;
   @ApiProperty({ description: 'Hex SHA-256 of the content' }) sha256!: string;
   @ApiProperty() sizeBytes!: number;
   @ApiProperty({ example: 'application/pdf', description: 'Detected from the content' }) mediaType!: string;

@@ -6,9 +6,11 @@ import type { CaseState, TemplateDefinition } from '@kawal/domain';
 import { AppConfig } from '@kawal/config';
 import { ALLOWED_EVIDENCE_TYPES, EvidenceStorage, detectEvidenceType } from '@kawal/storage';
 import { ApiError, isUuid } from '../common/api-error';
+import { AccessService } from '../access/access.service';
+import type { CaseAction } from '../access/policy';
+import type { Actor } from '../auth/actor';
 import { PeopleRepository } from '../people/people.repository';
 import { TemporalClientService } from '../temporal/temporal-client.service';
-import { UnitsRepository } from '../units/units.repository';
 import { fromWorkflowTask, toCaseTaskDto } from './case.mapper';
 import {
   CaseCommandResultDto,
@@ -37,6 +39,8 @@ export interface UploadedFile {
 const toEvidenceDto = (e: EvidenceRow): EvidenceDto => ({
   id: e.id,
   taskKey: e.taskKey,
+  lineageId: e.lineageId,
+  version: e.version,
   sha256: e.sha256,
   sizeBytes: e.sizeBytes,
   mediaType: e.mediaType,
@@ -56,14 +60,15 @@ export class CasesService {
   constructor(
     private readonly repo: CasesRepository,
     private readonly people: PeopleRepository,
-    private readonly units: UnitsRepository,
+    private readonly access: AccessService,
     private readonly temporal: TemporalClientService,
     private readonly storage: EvidenceStorage,
     private readonly config: AppConfig,
   ) {}
 
-  async detail(id: string): Promise<CaseDetailDto> {
+  async detail(id: string, actor: Actor): Promise<CaseDetailDto> {
     const c = await this.find(id);
+    await this.assert(c, actor, 'case.read');
     return {
       id: c.id,
       programmeId: c.programmeId,
@@ -78,10 +83,11 @@ export class CasesService {
     };
   }
 
-  async upload(caseId: string, taskKey: string, actorEmail: string, file: UploadedFile | undefined): Promise<EvidenceDto> {
+  /** Stores a file as new evidence, or as the next version of `replaces` (earlier versions stay, untouched). */
+  async upload(caseId: string, taskKey: string, actor: Actor, file: UploadedFile | undefined, replaces?: string): Promise<EvidenceDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertUnitMember(c, actorEmail);
+    await this.assert(c, actor, 'task.work');
     if (!file) {
       throw ApiError.invalid([{ field: 'file', rule: 'is required (multipart/form-data field "file")', message: 'wajib diisi (field multipart "file")' }]);
     }
@@ -104,6 +110,14 @@ export class CasesService {
         },
       );
     }
+    let lineageId: string | undefined;
+    if (replaces !== undefined) {
+      const previous = isUuid(replaces) ? await this.repo.evidence(replaces) : null;
+      if (!previous || previous.caseId !== c.id || previous.taskKey !== taskKey) {
+        throw ApiError.invalid([{ field: 'replaces', rule: 'must be the id of evidence of this task of this case', message: 'harus id bukti untuk tugas ini pada kasus ini' }]);
+      }
+      lineageId = previous.lineageId;
+    }
     // Store first, then record: a crash in between leaves an unreferenced (content-addressed) file, never a row without its file.
     const stored = await this.storage.put(file.buffer);
     const row = await this.repo.insertEvidence({
@@ -114,8 +128,8 @@ export class CasesService {
       mediaType: type.mediaType,
       filename: cleanFilename(file.originalname),
       storageKey: stored.key,
-      uploadedBy: actorEmail,
-    });
+      uploadedBy: actor.email,
+    }, lineageId);
     return toEvidenceDto(row);
   }
 
@@ -124,10 +138,10 @@ export class CasesService {
     return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'FILE_TOO_LARGE', { id: 'Berkas terlalu besar', en: 'File too large' }, { id: `Ukuran berkas melebihi batas ${mb} MB.`, en: `The file exceeds the ${mb} MB limit.` });
   }
 
-  async submit(caseId: string, taskKey: string, actorEmail: string, dto: SubmitTaskDto): Promise<TaskCommandResultDto> {
+  async submit(caseId: string, taskKey: string, actor: Actor, dto: SubmitTaskDto): Promise<TaskCommandResultDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertUnitMember(c, actorEmail);
+    await this.assert(c, actor, 'task.work');
     const found = await this.repo.evidenceOfTask(c.id, taskKey, dto.evidenceIds);
     if (found.length !== dto.evidenceIds.length) {
       const known = new Set(found.map((e) => e.id));
@@ -136,51 +150,51 @@ export class CasesService {
     }
     const state = await this.temporal.client.workflow
       .getHandle(c.workflowId)
-      .executeUpdate(submitTaskUpdate, { args: [{ taskKey, by: actorEmail, evidenceIds: dto.evidenceIds, note: dto.note, checked: dto.checked }] });
+      .executeUpdate(submitTaskUpdate, { args: [{ taskKey, by: actor.email, evidenceIds: dto.evidenceIds, note: dto.note, checked: dto.checked }] });
     return this.result(state, taskKey);
   }
 
   /** The unit asks for more working days; the coordinator is told. */
-  async requestExtension(caseId: string, taskKey: string, actorEmail: string, dto: RequestExtensionDto): Promise<TaskCommandResultDto> {
+  async requestExtension(caseId: string, taskKey: string, actor: Actor, dto: RequestExtensionDto): Promise<TaskCommandResultDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertUnitMember(c, actorEmail);
-    const state = await this.handle(c).executeUpdate(requestExtensionUpdate, { args: [{ taskKey, by: actorEmail, workingDays: dto.workingDays, reason: dto.reason.trim() }] });
+    await this.assert(c, actor, 'task.work');
+    const state = await this.handle(c).executeUpdate(requestExtensionUpdate, { args: [{ taskKey, by: actor.email, workingDays: dto.workingDays, reason: dto.reason.trim() }] });
     return this.result(state, taskKey);
   }
 
-  async decideExtension(caseId: string, taskKey: string, actorEmail: string, dto: DecideExtensionDto): Promise<TaskCommandResultDto> {
+  async decideExtension(caseId: string, taskKey: string, actor: Actor, dto: DecideExtensionDto): Promise<TaskCommandResultDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertCoordinator(c, actorEmail);
-    const state = await this.handle(c).executeUpdate(decideExtensionUpdate, { args: [{ taskKey, by: actorEmail, approve: dto.approve, comment: dto.comment?.trim() || undefined }] });
+    await this.assert(c, actor, 'case.decide');
+    const state = await this.handle(c).executeUpdate(decideExtensionUpdate, { args: [{ taskKey, by: actor.email, approve: dto.approve, comment: dto.comment?.trim() || undefined }] });
     return this.result(state, taskKey);
   }
 
-  async waive(caseId: string, taskKey: string, actorEmail: string, dto: WaiveTaskDto): Promise<TaskCommandResultDto> {
+  async waive(caseId: string, taskKey: string, actor: Actor, dto: WaiveTaskDto): Promise<TaskCommandResultDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertCoordinator(c, actorEmail);
-    const state = await this.handle(c).executeUpdate(waiveTaskUpdate, { args: [{ taskKey, by: actorEmail, reason: dto.reason.trim() }] });
+    await this.assert(c, actor, 'case.decide');
+    const state = await this.handle(c).executeUpdate(waiveTaskUpdate, { args: [{ taskKey, by: actor.email, reason: dto.reason.trim() }] });
     return this.result(state, taskKey);
   }
 
-  async reassign(caseId: string, taskKey: string, actorEmail: string, dto: ReassignTaskDto): Promise<TaskCommandResultDto> {
+  async reassign(caseId: string, taskKey: string, actor: Actor, dto: ReassignTaskDto): Promise<TaskCommandResultDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertCoordinator(c, actorEmail);
+    await this.assert(c, actor, 'case.decide');
     const to = await this.people.byEmail(dto.email);
     if (!to) throw ApiError.invalid([{ field: 'email', rule: 'must be a registered person', message: 'harus orang yang terdaftar di Kawal' }]);
     const state = await this.handle(c).executeUpdate(reassignTaskUpdate, {
-      args: [{ taskKey, by: actorEmail, to: { email: to.email, name: to.name, locale: to.locale === 'en' ? 'en' : 'id' }, reason: dto.reason?.trim() || undefined }],
+      args: [{ taskKey, by: actor.email, to: { email: to.email, name: to.name, locale: to.locale === 'en' ? 'en' : 'id' }, reason: dto.reason?.trim() || undefined }],
     });
     return this.result(state, taskKey);
   }
 
-  async signOff(caseId: string, actorEmail: string, dto: SignOffCaseDto): Promise<CaseCommandResultDto> {
+  async signOff(caseId: string, actor: Actor, dto: SignOffCaseDto): Promise<CaseCommandResultDto> {
     const c = await this.find(caseId);
-    await this.assertCoordinator(c, actorEmail);
-    const state = await this.handle(c).executeUpdate(signOffCaseUpdate, { args: [{ by: actorEmail, comment: dto.comment?.trim() || undefined }] });
+    await this.assert(c, actor, 'case.decide');
+    const state = await this.handle(c).executeUpdate(signOffCaseUpdate, { args: [{ by: actor.email, comment: dto.comment?.trim() || undefined }] });
     return { caseId: state.caseId, caseStatus: state.status, tasks: state.tasks.map(fromWorkflowTask) };
   }
 
@@ -188,30 +202,25 @@ export class CasesService {
     return this.temporal.client.workflow.getHandle(c.workflowId);
   }
 
-  async review(caseId: string, taskKey: string, actorEmail: string, dto: ReviewTaskDto): Promise<TaskCommandResultDto> {
+  async review(caseId: string, taskKey: string, actor: Actor, dto: ReviewTaskDto): Promise<TaskCommandResultDto> {
     const c = await this.find(caseId);
     this.assertTaskExists(c, taskKey);
-    await this.assertReviewer(c, actorEmail);
+    await this.assert(c, actor, 'task.review');
     const handle = this.temporal.client.workflow.getHandle(c.workflowId);
     const level = dto.level !== undefined ? dto.level - 1 : (c.tasks.find((t) => t.key === taskKey)?.reviewLevel ?? 0);
     const state = await handle.executeUpdate(reviewTaskUpdate, {
-      args: [{ taskKey, by: actorEmail, decision: dto.decision, level, comment: dto.comment?.trim() || undefined }],
+      args: [{ taskKey, by: actor.email, decision: dto.decision, level, comment: dto.comment?.trim() || undefined }],
     });
     return this.result(state, taskKey);
   }
 
   /** Evidence is readable by whoever may see the case: its unit, reviewers and observers above it, the coordinator. */
-  async evidenceContent(id: string, actorEmail: string): Promise<{ meta: EvidenceDto; stream: Readable }> {
+  async evidenceContent(id: string, actor: Actor): Promise<{ meta: EvidenceDto; stream: Readable }> {
     const row = isUuid(id) ? await this.repo.evidence(id) : null;
     if (!row) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
     const c = await this.find(row.caseId);
-    const person = await this.person(actorEmail);
-    const allowed =
-      person.id === c.programme.coordinatorId ||
-      (await this.people.holdsRole(person.id, ['UNIT_HEAD', 'UNIT_STAFF'], [c.unit.id])) ||
-      (await this.people.holdsRole(person.id, ['REVIEWER', 'COORDINATOR', 'ADMIN', 'OBSERVER'], await this.units.ancestry(c.unit.id)));
     // Someone who may not see the case is not told the evidence exists.
-    if (!allowed) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
+    if (!(await this.access.mayOnCase(actor, 'case.read', { unitId: c.unit.id, coordinatorId: c.programme.coordinatorId }))) throw ApiError.notFound({ id: 'Bukti', en: 'Evidence' }, id);
     return { meta: toEvidenceDto(row), stream: await this.storage.open(row.storageKey) };
   }
 
@@ -233,34 +242,7 @@ export class CasesService {
     if (!template.tasks.some((t) => t.key === taskKey) && !c.tasks.some((t) => t.key === taskKey)) throw ApiError.notFound({ id: 'Tugas', en: 'Task' }, taskKey);
   }
 
-  /** Decisions on the case itself (extensions, waivers, reassignment, sign-off): the programme's coordinator, or a coordinator or admin above the unit. */
-  private async assertCoordinator(c: CaseRow, email: string): Promise<void> {
-    const person = await this.person(email);
-    if (person.id === c.programme.coordinatorId) return;
-    if (!(await this.people.holdsRole(person.id, ['COORDINATOR', 'ADMIN'], await this.units.ancestry(c.unit.id)))) {
-      throw ApiError.forbidden({ id: `${email} bukan koordinator program untuk ${c.unit.name}.`, en: `${email} is not a programme coordinator for ${c.unit.name}.` });
-    }
-  }
-
-  private async person(email: string) {
-    const person = await this.people.byEmail(email);
-    if (!person) throw ApiError.forbidden({ id: `${email} tidak terdaftar di Kawal.`, en: `${email} is not registered in Kawal.` });
-    return person;
-  }
-
-  private async assertUnitMember(c: CaseRow, email: string): Promise<void> {
-    const person = await this.person(email);
-    if (!(await this.people.holdsRole(person.id, ['UNIT_HEAD', 'UNIT_STAFF'], [c.unit.id]))) {
-      throw ApiError.forbidden({ id: `${email} bukan pimpinan atau staf ${c.unit.name}.`, en: `${email} is not the head or staff of ${c.unit.name}.` });
-    }
-  }
-
-  private async assertReviewer(c: CaseRow, email: string): Promise<void> {
-    const person = await this.person(email);
-    if (person.id === c.programme.coordinatorId) return;
-    const scope = await this.units.ancestry(c.unit.id);
-    if (!(await this.people.holdsRole(person.id, ['REVIEWER', 'COORDINATOR', 'ADMIN'], scope))) {
-      throw ApiError.forbidden({ id: `${email} tidak berwenang memeriksa tugas ${c.unit.name}.`, en: `${email} may not review the tasks of ${c.unit.name}.` });
-    }
+  private assert(c: CaseRow, actor: Actor, action: CaseAction): Promise<void> {
+    return this.access.assertCase(actor, action, { id: c.id, unitId: c.unit.id, unitName: c.unit.name, coordinatorId: c.programme.coordinatorId });
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ActorEmail, ApiActorHeader } from '../common/actor';
+import { Actor, CurrentActor } from '../auth/actor';
 import { ProblemDto } from '../common/problem.dto';
 import { NotificationPageDto, NotificationQueryDto } from './notification.dto';
 import { NotificationsService } from './notifications.service';
@@ -11,13 +11,12 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiActorHeader()
   @ApiOperation({ summary: 'The notification log: every email, to whom, when, its SMTP message id, and what failed (coordinators and admins)' })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiUnauthorizedResponse({ type: ProblemDto })
   @ApiForbiddenResponse({ type: ProblemDto })
-  list(@ActorEmail() actor: string, @Query() query: NotificationQueryDto): Promise<NotificationPageDto> {
+  list(@CurrentActor() actor: Actor, @Query() query: NotificationQueryDto): Promise<NotificationPageDto> {
     return this.notifications.list(actor, query);
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@kawal/database';
 import { ApiError } from '../common/api-error';
-import { PeopleRepository } from '../people/people.repository';
+import { AccessService } from '../access/access.service';
+import { LOG_READERS } from '../access/policy';
+import type { Actor } from '../auth/actor';
 import { NotificationDto, NotificationPageDto, NotificationQueryDto } from './notification.dto';
 
 const encodeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
@@ -20,12 +22,11 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export class NotificationsService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly people: PeopleRepository,
+    private readonly access: AccessService,
   ) {}
 
-  async list(actorEmail: string, q: NotificationQueryDto): Promise<NotificationPageDto> {
-    const person = await this.people.byEmail(actorEmail);
-    if (!person || !person.roles.some((r) => r.role === 'ADMIN' || r.role === 'COORDINATOR')) {
+  async list(actor: Actor, q: NotificationQueryDto): Promise<NotificationPageDto> {
+    if (!this.access.holdsAnywhere(actor, LOG_READERS)) {
       throw ApiError.forbidden({ id: 'Log notifikasi hanya untuk koordinator dan admin.', en: 'The notification log is for coordinators and admins.' });
     }
     const limit = q.limit ?? 50;

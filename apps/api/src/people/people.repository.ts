@@ -11,9 +11,9 @@ export class PeopleRepository {
     return this.prisma.person.findUnique({ where: { email: email.toLowerCase() }, include: withRoles });
   }
 
-  create(data: { email: string; name: string; locale: string; roles: Array<{ role: db.Role; unitId: string }> }) {
+  create(data: { email: string; name: string; locale: string; roles: Array<{ role: db.Role; unitId: string | null }>; passwordHash?: string }) {
     return this.prisma.person.create({
-      data: { email: data.email.toLowerCase(), name: data.name, locale: data.locale, roles: { create: data.roles } },
+      data: { email: data.email.toLowerCase(), name: data.name, locale: data.locale, passwordHash: data.passwordHash, roles: { create: data.roles } },
       include: withRoles,
     });
   }

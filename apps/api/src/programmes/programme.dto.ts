@@ -64,9 +64,13 @@ export class LaunchProgrammeDto {
   @Matches(/^\d{2}(\.[0-9A-Z][0-9A-Z-]{0,19}){0,4}$/, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
   unitCodes!: string[];
 
-  @ApiProperty({ example: 'organisasi@banjarbarukota.go.id', description: 'A person holding the COORDINATOR (or ADMIN) role' })
+  @ApiPropertyOptional({
+    example: 'organisasi@banjarbarukota.go.id',
+    description: 'The coordinator, when an administrator launches on someone else\'s behalf; defaults to the person launching. Must hold COORDINATOR or ADMIN over every selected unit.',
+  })
+  @IsOptional()
   @IsEmail()
-  coordinatorEmail!: string;
+  coordinatorEmail?: string;
 
   @ApiPropertyOptional({ type: [LocalHolidayDto], description: 'Local holidays the programme adds to the national holidays and cuti bersama' })
   @IsOptional()

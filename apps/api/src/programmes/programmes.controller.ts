@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ProblemDto } from '../common/problem.dto';
 import { CasePageDto, JoinUnitsDto, LaunchProgrammeDto, ProgrammeActionDto, ProgrammeActionResultDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
-import { ActorEmail, ApiActorHeader } from '../common/actor';
+import { Actor, CurrentActor } from '../auth/actor';
 import { ProgrammesService } from './programmes.service';
 
 class PageQueryDto {
@@ -23,8 +23,8 @@ export class ProgrammesController {
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'Unknown template' })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'Temporal unreachable; nothing was saved' })
-  launch(@Body() dto: LaunchProgrammeDto): Promise<ProgrammeSummaryDto> {
-    return this.programmes.launch(dto);
+  launch(@Body() dto: LaunchProgrammeDto, @CurrentActor() actor: Actor): Promise<ProgrammeSummaryDto> {
+    return this.programmes.launch(dto, actor);
   }
 
   @Get()
@@ -51,27 +51,25 @@ export class ProgrammesController {
 
   @Post(':id/actions')
   @HttpCode(202)
-  @ApiActorHeader()
   @ApiOperation({ summary: 'A bulk action on the programme (extend, suspend, resume, remind, cancel, close, migrate), with a reason; fanned out to every case in batches' })
   @ApiOkResponse({ type: ProgrammeActionResultDto, description: 'Accepted by the programme workflow; progress shows how many cases it reached' })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiForbiddenResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Makes no sense now (e.g. resume when not suspended, or the programme is closed)' })
-  action(@Param('id') id: string, @ActorEmail() actor: string, @Body() dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
+  action(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
     return this.programmes.action(id, actor, dto);
   }
 
   @Post(':id/units')
   @HttpCode(200)
-  @ApiActorHeader()
   @ApiOperation({ summary: 'Units joining a running programme late; their deadlines count from the day they join' })
   @ApiOkResponse({ type: ProgrammeSummaryDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiForbiddenResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The programme is closed' })
-  join(@Param('id') id: string, @ActorEmail() actor: string, @Body() dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
+  join(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
     return this.programmes.join(id, actor, dto);
   }
 }

@@ -4,6 +4,9 @@ import { ProgrammeActionRequest, caseWorkflowId, programmeActionRequestUpdate, p
 import { TemplateDefinition, countByState, localDateAt, unitTimeZone } from '@kawal/domain';
 import { ApiError, isUuid } from '../common/api-error';
 import { toCaseTaskDto } from '../cases/case.mapper';
+import { AccessService } from '../access/access.service';
+import { LAUNCHERS } from '../access/policy';
+import type { Actor } from '../auth/actor';
 import { PeopleRepository } from '../people/people.repository';
 import { TemplatesService } from '../templates/templates.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
@@ -37,17 +40,37 @@ export class ProgrammesService {
     private readonly people: PeopleRepository,
     private readonly units: UnitsRepository,
     private readonly temporal: TemporalClientService,
+    private readonly access: AccessService,
   ) {}
 
-  async launch(dto: LaunchProgrammeDto): Promise<ProgrammeSummaryDto> {
-    const template = await this.templates.get(dto.templateKey, dto.templateVersion);
-    const coordinator = await this.people.byEmail(dto.coordinatorEmail);
-    if (!coordinator || !coordinator.roles.some((r) => r.role === 'COORDINATOR' || r.role === 'ADMIN')) {
-      throw ApiError.invalid([
-        { field: 'coordinatorEmail', rule: 'must be a registered person with the COORDINATOR or ADMIN role', message: 'harus orang terdaftar dengan peran COORDINATOR atau ADMIN' },
-      ]);
+  /**
+   * Launches for the selected units. The actor coordinates it, unless an administrator names another coordinator;
+   * either way the coordinator must hold COORDINATOR or ADMIN over every selected unit.
+   */
+  async launch(dto: LaunchProgrammeDto, actor: Actor): Promise<ProgrammeSummaryDto> {
+    if (!this.access.holdsAnywhere(actor, LAUNCHERS)) {
+      throw ApiError.forbidden({ id: `${actor.email} tidak berperan sebagai koordinator atau admin.`, en: `${actor.email} holds neither the COORDINATOR nor the ADMIN role.` });
     }
+    const template = await this.templates.get(dto.templateKey, dto.templateVersion);
+    const named = dto.coordinatorEmail && dto.coordinatorEmail.toLowerCase() !== actor.email ? await this.people.byEmail(dto.coordinatorEmail) : null;
+    if (dto.coordinatorEmail && dto.coordinatorEmail.toLowerCase() !== actor.email) {
+      if (!this.access.holdsAnywhere(actor, ['ADMIN'])) {
+        throw ApiError.forbidden({ id: 'Hanya admin yang dapat menunjuk koordinator lain.', en: 'Only an administrator may name another coordinator.' });
+      }
+      if (!named || !named.roles.some((r) => LAUNCHERS.includes(r.role))) {
+        throw ApiError.invalid([{ field: 'coordinatorEmail', rule: 'must be a registered person with the COORDINATOR or ADMIN role', message: 'harus orang terdaftar dengan peran COORDINATOR atau ADMIN' }]);
+      }
+    }
+    const coordinator = named ? { id: named.id, grants: named.roles.map((r) => ({ role: r.role, unitId: r.unitId })) } : { id: actor.personId, grants: actor.grants };
     const units = await this.unitsByCodes(dto.unitCodes);
+    const outside = await this.access.outsideScope(coordinator.grants, LAUNCHERS, units.map((u) => u.id));
+    if (outside.length > 0) {
+      const codes = new Map(units.map((u) => [u.id, u.code]));
+      throw ApiError.forbidden({
+        id: `Koordinator tidak berwenang atas unit: ${outside.slice(0, 10).map((id) => codes.get(id)).join(', ')}.`,
+        en: `The coordinator has no authority over the units: ${outside.slice(0, 10).map((id) => codes.get(id)).join(', ')}.`,
+      });
+    }
 
     const id = randomUUID();
     const workflowId = programmeWorkflowId(id);
@@ -80,10 +103,10 @@ export class ProgrammesService {
   }
 
   /** A coordinator's action on the whole programme; the workflow accepts it (or refuses it with a reason) and fans it out. */
-  async action(id: string, actorEmail: string, dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
+  async action(id: string, actor: Actor, dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
     const programme = await this.find(id);
-    await this.assertCoordinator(programme, actorEmail);
-    const base = { by: actorEmail, reason: dto.reason.trim() };
+    await this.access.assertProgramme(actor, programme, 'steer');
+    const base = { by: actor.email, reason: dto.reason.trim() };
     let request: ProgrammeActionRequest;
     switch (dto.kind) {
       case 'extend':
@@ -110,9 +133,9 @@ export class ProgrammesService {
   }
 
   /** Units joining a running programme: their cases start counting from the day they join. */
-  async join(id: string, actorEmail: string, dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
+  async join(id: string, actor: Actor, dto: JoinUnitsDto): Promise<ProgrammeSummaryDto> {
     const programme = await this.find(id);
-    await this.assertCoordinator(programme, actorEmail);
+    await this.access.assertProgramme(actor, programme, 'steer');
     const units = await this.unitsByCodes(dto.unitCodes);
     const known = new Map(units.map((u) => [u.code, u]));
     const already = await this.repo.unitsInProgramme(id, units.map((u) => u.id));
@@ -124,7 +147,7 @@ export class ProgrammesService {
     const rows = units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code), startDate: new Date(`${localDateAt(now, unitTimeZone(u))}T00:00:00Z`) }));
     await this.repo.addCases(id, rows);
     try {
-      await this.temporal.client.workflow.getHandle(programme.workflowId).executeUpdate(unitsJoinedUpdate, { args: [{ count: rows.length, by: actorEmail, reason: dto.reason?.trim() || undefined }] });
+      await this.temporal.client.workflow.getHandle(programme.workflowId).executeUpdate(unitsJoinedUpdate, { args: [{ count: rows.length, by: actor.email, reason: dto.reason?.trim() || undefined }] });
     } catch (err) {
       // The programme refused (e.g. closed) or could not be reached: the new rows must not linger unlaunched.
       await this.repo.removeCases(rows.map((r) => r.workflowId));
@@ -146,13 +169,6 @@ export class ProgrammesService {
       throw ApiError.invalid(errors);
     }
     return units;
-  }
-
-  private async assertCoordinator(programme: ProgrammeRow, email: string): Promise<void> {
-    const person = await this.people.byEmail(email);
-    if (!person) throw ApiError.forbidden({ id: `${email} tidak terdaftar di Kawal.`, en: `${email} is not registered in Kawal.` });
-    if (person.id === programme.coordinatorId || person.roles.some((r) => r.role === 'ADMIN')) return;
-    throw ApiError.forbidden({ id: `${email} bukan koordinator program ini.`, en: `${email} is not this programme's coordinator.` });
   }
 
   async summary(id: string): Promise<ProgrammeSummaryDto> {

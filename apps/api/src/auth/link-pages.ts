@@ -1,0 +1,61 @@
+import type { Locale } from '../common/locale';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+function page(locale: Locale, title: string, body: string): string {
+  return [
+    '<!doctype html>',
+    `<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    '<meta name="robots" content="noindex, nofollow">',
+    `<title>${escape(title)} · Kawal</title>`,
+    '<style>body{font-family:Arial,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2933;line-height:1.5}',
+    'button{background:#0b6e4f;color:#fff;border:0;padding:.7rem 1.4rem;border-radius:4px;font-size:1rem;cursor:pointer}',
+    '.muted{color:#6b7280;font-size:.9rem}</style></head><body>',
+    `<h1>${escape(title)}</h1>`,
+    body,
+    '</body></html>',
+  ].join('\n');
+}
+
+/** GET on a sign-in link: shows who will be signed in and a button that POSTs. Opening it changes nothing. */
+export function confirmSignInPage(locale: Locale, person: { name: string; email: string }, expiresAt: Date): string {
+  const id = locale === 'id';
+  const until = expiresAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return page(
+    locale,
+    id ? 'Masuk ke Kawal' : 'Sign in to Kawal',
+    [
+      `<p>${id ? 'Anda akan masuk sebagai' : 'You are about to sign in as'} <strong>${escape(person.name)}</strong> (${escape(person.email)}).</p>`,
+      '<form method="post"><button type="submit">' + (id ? 'Masuk' : 'Sign in') + '</button></form>',
+      `<p class="muted">${id ? `Tautan ini hanya dapat dipakai satu kali dan berlaku sampai ${until}.` : `This link works once and until ${until}.`}</p>`,
+    ].join('\n'),
+  );
+}
+
+export function signedInPage(locale: Locale, person: { name: string }): string {
+  const id = locale === 'id';
+  return page(
+    locale,
+    id ? 'Anda sudah masuk' : 'You are signed in',
+    `<p>${id ? `Selamat datang, ${escape(person.name)}. Sesi Anda tersimpan di peramban ini.` : `Welcome, ${escape(person.name)}. Your session is kept in this browser.`}</p>` +
+      `<p><a href="/docs">${id ? 'Buka Kawal' : 'Open Kawal'}</a></p>`,
+  );
+}
+
+export function badLinkPage(locale: Locale, reason: 'invalid' | 'expired' | 'used'): string {
+  const id = locale === 'id';
+  const text = {
+    invalid: id
+      ? ['Tautan tidak valid', 'Tautan ini tidak dikenal. Mungkin terpotong saat disalin, atau sudah diubah. Minta tautan baru dari halaman masuk.']
+      : ['Invalid link', 'This link is not recognised. It may have been cut off when copied, or altered. Ask for a new link from the sign-in page.'],
+    expired: id
+      ? ['Tautan kedaluwarsa', 'Tautan ini sudah melewati batas waktunya. Minta tautan baru dari halaman masuk.']
+      : ['Link expired', 'This link is past its time limit. Ask for a new link from the sign-in page.'],
+    used: id
+      ? ['Tautan sudah dipakai', 'Tautan ini hanya berlaku satu kali dan sudah dipakai. Jika bukan Anda yang memakainya, segera hubungi koordinator program.']
+      : ['Link already used', 'This link works only once and has been used. If it was not you, contact the programme coordinator at once.'],
+  }[reason];
+  return page(locale, text[0], `<p>${escape(text[1])}</p>`);
+}
+
+export const LINK_STATUS = { invalid: 404, expired: 410, used: 410 } as const;
