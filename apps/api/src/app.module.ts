@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
+import { InboxModule } from './inbox/inbox.module';
 import { MailModule } from './mail/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PeopleModule } from './people/people.module';
@@ -33,6 +34,7 @@ export class AppModule {
         PeopleModule,
         ProgrammesModule,
         CasesModule,
+        InboxModule,
         NotificationsModule,
       ],
     };

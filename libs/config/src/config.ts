@@ -57,6 +57,7 @@ export interface KawalConfig {
     sessionMaxDays: number;
     linkTtlMinutes: number;
     maxFailures: number;
+    maxLinks: number;
     failureWindowMinutes: number;
     adminEmail?: string;
     adminPassword?: string;
@@ -166,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionMaxDays: e.AUTH_SESSION_MAX_DAYS,
       linkTtlMinutes: e.AUTH_LINK_TTL_MINUTES,
       maxFailures: e.AUTH_MAX_FAILURES,
+      maxLinks: e.AUTH_MAX_LINKS,
       failureWindowMinutes: e.AUTH_FAILURE_WINDOW_MINUTES,
       adminEmail: e.KAWAL_ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.KAWAL_ADMIN_PASSWORD,

@@ -74,6 +74,8 @@ export const envSchema = z.object({
   AUTH_LINK_TTL_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
   /** Failed sign-ins per email within the window before further attempts are refused (an address gets four times as many). */
   AUTH_MAX_FAILURES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(5),
+  /** Sign-in links one person can be sent within the window (more requests are answered the same but send nothing). */
+  AUTH_MAX_LINKS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(5),
   /** The window for counting failed sign-ins and sign-in links. */
   AUTH_FAILURE_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
   /** With no administrator yet, the API creates this person as administrator everywhere. */

@@ -149,7 +149,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   /**
    * Emails a one-time sign-in link when the address belongs to an active person. The answer is the same either
-   * way, so the endpoint does not reveal who has an account; a person gets at most `maxFailures` links per window.
+   * way, so the endpoint does not reveal who has an account; a person gets at most `maxLinks` links per window.
    */
   async requestSignInLink(emailRaw: string, ip: string): Promise<void> {
     const email = emailRaw.trim().toLowerCase();
@@ -157,7 +157,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (!person || person.disabledAt) return;
     const since = new Date(Date.now() - this.settings.failureWindowMinutes * 60_000);
     const recent = await this.prisma.actionLink.count({ where: { personId: person.id, purpose: 'sign-in', createdAt: { gte: since } } });
-    if (recent >= this.settings.maxFailures) {
+    if (recent >= this.settings.maxLinks) {
       this.logger.warn(`sign-in link for ${email} not sent: ${recent} links in the last ${this.settings.failureWindowMinutes} min`);
       return;
     }

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, db } from '@kawal/database';
+import type { Actor } from '../auth/actor';
+import { CASE_POLICY } from '../access/policy';
+import { ApiError } from '../common/api-error';
+import { InboxAction, InboxItemDto, InboxPageDto, InboxQueryDto } from './inbox.dto';
+
+const { sql, join, empty } = db.Prisma;
+
+interface Row {
+  id: string;
+  action: InboxAction;
+  case_id: string;
+  programme_id: string;
+  programme_name: string;
+  unit_code: string;
+  unit_name: string;
+  time_zone: string;
+  key: string;
+  title: string;
+  state: string;
+  due_date: Date | null;
+  overdue: boolean;
+  escalation_level: number;
+  review_level: number;
+  last_comment: string | null;
+}
+
+/** Keyset cursor over (due date nulls last, task id): stable while rows are inserted or change elsewhere. */
+const encodeCursor = (due: Date | null, id: string) => Buffer.from(`${due ? due.toISOString().slice(0, 10) : '-'}|${id}`, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): { due: string | null; id: string } {
+  const [due, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || !(due === '-' || /^\d{4}-\d{2}-\d{2}$/.test(due ?? ''))) {
+    throw ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
+  }
+  return { due: due === '-' ? null : due, id };
+}
+
+const roles = (list: readonly string[]) => sql`ARRAY[${join(list.map((r) => sql`${r}`))}]::"Role"[]`;
+
+/**
+ * "My tasks": what the person is expected to do next, across programmes, soonest due first.
+ * - work: open or returned tasks of the units where they are head or staff (or reassigned to them by name);
+ * - review: submissions in the units they review (their scope and everything under it), or of programmes they coordinate;
+ * - decide: extension requests in programmes they coordinate, or under their COORDINATOR/ADMIN scope.
+ * The same rules as the role table (access/policy.ts), answered by one SQL query.
+ */
+@Injectable()
+export class InboxService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(actor: Actor, q: InboxQueryDto): Promise<InboxPageDto> {
+    const limit = q.limit ?? 50;
+    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    const me = actor.personId;
+    const globalReview = actor.grants.some((g) => g.unitId === null && (CASE_POLICY['task.review'].aboveUnit as readonly string[]).includes(g.role));
+    const globalDecide = actor.grants.some((g) => g.unitId === null && (CASE_POLICY['case.decide'].aboveUnit as readonly string[]).includes(g.role));
+    const want = (a: InboxAction) => !q.action || q.action === a;
+
+    const filters = [
+      q.programmeId ? sql`AND c.programme_id = ${q.programmeId}::uuid` : empty,
+      q.dueBefore ? sql`AND t.due_date <= ${q.dueBefore}::date` : empty,
+      q.overdue === true ? sql`AND t.overdue` : q.overdue === false ? sql`AND NOT t.overdue` : empty,
+      after
+        ? after.due === null
+          ? sql`AND t.due_date IS NULL AND t.id > ${after.id}::uuid`
+          : sql`AND (t.due_date > ${after.due}::date OR t.due_date IS NULL OR (t.due_date = ${after.due}::date AND t.id > ${after.id}::uuid))`
+        : empty,
+    ];
+
+    const branches = [
+      want('work')
+        ? sql`WHEN t.state IN ('OPEN', 'RETURNED') AND (t.assignee_email = ${actor.email} OR (t.assignee_email IS NULL AND c.unit_id IN (SELECT id FROM work_units))) THEN 'work'`
+        : empty,
+      want('review')
+        ? sql`WHEN t.state IN ('SUBMITTED', 'IN_REVIEW') AND (${globalReview} OR p.coordinator_id = ${me}::uuid OR c.unit_id IN (SELECT id FROM review_units)) THEN 'review'`
+        : empty,
+      want('decide')
+        ? sql`WHEN t.extension_request IS NOT NULL AND (${globalDecide} OR p.coordinator_id = ${me}::uuid OR c.unit_id IN (SELECT id FROM decide_units)) THEN 'decide'`
+        : empty,
+    ];
+
+    const rows = await this.prisma.$queryRaw<Row[]>(sql`
+      WITH RECURSIVE
+        work_units(id) AS (
+          SELECT unit_id FROM role_assignments WHERE person_id = ${me}::uuid AND unit_id IS NOT NULL AND role = ANY(${roles(CASE_POLICY['task.work'].atUnit)})
+        ),
+        review_units(id) AS (
+          SELECT unit_id FROM role_assignments WHERE person_id = ${me}::uuid AND unit_id IS NOT NULL AND role = ANY(${roles(CASE_POLICY['task.review'].aboveUnit)})
+          UNION SELECT u.id FROM units u JOIN review_units r ON u.parent_id = r.id
+        ),
+        decide_units(id) AS (
+          SELECT unit_id FROM role_assignments WHERE person_id = ${me}::uuid AND unit_id IS NOT NULL AND role = ANY(${roles(CASE_POLICY['case.decide'].aboveUnit)})
+          UNION SELECT u.id FROM units u JOIN decide_units d ON u.parent_id = d.id
+        ),
+        candidates AS (
+          SELECT t.id, t.case_id, t.key, t.title, t.state, t.due_date, t.overdue, t.escalation_level, t.review_level, t.last_comment,
+                 c.programme_id, p.name AS programme_name, u.code AS unit_code, u.name AS unit_name, u.time_zone,
+                 CASE ${join(branches.filter((b) => b !== empty), ' ')} ELSE NULL END AS action
+            FROM tasks t
+            JOIN cases c ON c.id = t.case_id
+            JOIN programmes p ON p.id = c.programme_id
+            JOIN units u ON u.id = c.unit_id
+           WHERE c.status = 'ACTIVE' AND p.status IN ('RUNNING', 'SUSPENDED')
+             AND (t.state IN ('OPEN', 'RETURNED', 'SUBMITTED', 'IN_REVIEW') OR t.extension_request IS NOT NULL)
+             ${join(filters, ' ')}
+        )
+      SELECT * FROM candidates WHERE action IS NOT NULL
+       ORDER BY due_date ASC NULLS LAST, id ASC
+       LIMIT ${limit + 1}`);
+
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(
+        (r): InboxItemDto => ({
+          action: r.action,
+          caseId: r.case_id,
+          programmeId: r.programme_id,
+          programmeName: r.programme_name,
+          unitCode: r.unit_code,
+          unitName: r.unit_name,
+          timeZone: r.time_zone,
+          taskKey: r.key,
+          title: r.title,
+          state: r.state,
+          dueDate: r.due_date ? r.due_date.toISOString().slice(0, 10) : null,
+          overdue: r.overdue,
+          escalationLevel: r.escalation_level,
+          reviewLevel: r.review_level + 1,
+          lastComment: r.last_comment,
+        }),
+      ),
+      nextCursor: rows.length > limit ? encodeCursor(last.due_date, last.id) : null,
+    };
+  }
+}
