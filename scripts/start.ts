@@ -322,6 +322,8 @@ async function main(): Promise<void> {
         API_HOST: config.api.host,
         API_PORT: String(config.api.port),
         KAWAL_DATA_DIR: config.dataDir,
+        // The first administrator (created once, when there is none): the API logs a generated password unless one is given.
+        KAWAL_ADMIN_EMAIL: config.auth.adminEmail ?? LOCAL_ADMIN_EMAIL,
         ...(stack.mail ? { SMTP_URL: stack.mail.smtpUrl } : {}),
       };
       stack.worker = spawnNodeApp(entries.worker, env, 'worker');
@@ -344,6 +346,9 @@ async function main(): Promise<void> {
   }
 }
 
+/** The administrator `npm start` creates when the database has none and KAWAL_ADMIN_EMAIL is not set. */
+const LOCAL_ADMIN_EMAIL = 'admin@kawal.local';
+
 function printSummary(
   config: KawalConfig,
   stack: Stack,
@@ -358,6 +363,10 @@ function printSummary(
     rows.push(['API', apiUrl]);
     rows.push(['API docs', `${apiUrl}/docs`]);
     rows.push(['OpenAPI', `${apiUrl}/openapi.json`]);
+    rows.push([
+      'Administrator',
+      `${config.auth.adminEmail ?? LOCAL_ADMIN_EMAIL} (${config.auth.adminPassword ? 'password from KAWAL_ADMIN_PASSWORD' : 'on the first start the API logs a generated password above'}; sign in: POST ${apiUrl}/auth/sign-in)`,
+    ]);
   }
   const ns = `namespace ${config.temporal.namespace}`;
   if (stack.temporal) {

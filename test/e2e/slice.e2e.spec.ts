@@ -114,7 +114,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     const health = await call('GET', '/health');
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('up');
-    expect(Object.keys(health.body.dependencies).sort()).toEqual(['database', 'mail', 'temporal']);
+    expect(Object.keys(health.body.dependencies).sort()).toEqual(['database', 'mail', 'storage', 'temporal']);
     for (const dep of Object.values(health.body.dependencies) as Array<{ status: string }>) expect(dep.status).toBe('up');
 
     const spec = await call('GET', '/openapi.json');

@@ -47,6 +47,8 @@ export interface ApiStack {
   anonymous: Headers_;
   /** A bearer token for the person (password sign-in, cached). */
   tokenFor(email: string): Promise<string>;
+  /** Every route the HTTP application serves, as "method /path/{param}" (API docs routes excluded). */
+  routes(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -125,6 +127,18 @@ export async function startApiStack(opts: { worker?: boolean; env?: Record<strin
     as,
     anonymous,
     tokenFor,
+    async routes() {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const router = (api.getHttpAdapter().getInstance() as any).router ?? (api.getHttpAdapter().getInstance() as any)._router;
+      const out = new Set<string>();
+      for (const layer of router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>) {
+        if (!layer.route) continue;
+        const p = layer.route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+        if (p.startsWith('/docs') || p === '/openapi.json') continue;
+        for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') out.add(`${m} ${p}`);
+      }
+      return [...out].sort();
+    },
     async stop() {
       await api.close();
       await worker?.close();

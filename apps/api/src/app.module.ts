@@ -11,6 +11,7 @@ import { MailModule } from './mail/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PeopleModule } from './people/people.module';
 import { ProgrammesModule } from './programmes/programmes.module';
+import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UnitsModule } from './units/units.module';
@@ -25,6 +26,7 @@ export class AppModule {
         DatabaseModule,
         TemporalModule,
         MailModule,
+        StorageModule,
         AccessModule,
         AuthModule,
         AuditModule,

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/actor';
 import { HealthReport, HealthService } from './health.service';
@@ -11,6 +11,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Liveness and readiness: database, Temporal, mail server, evidence storage and the email outbox' })
   @ApiOkResponse({ description: 'Every dependency is up.', type: HealthReport })
   @ApiServiceUnavailableResponse({ description: 'At least one dependency is down.', type: HealthReport })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { PrismaService } from '@kawal/database';
 import { Mailer } from '@kawal/mail';
+import { EvidenceStorage } from '@kawal/storage';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 
 export class DependencyHealth {
@@ -14,6 +15,7 @@ export class HealthDependencies {
   @ApiProperty({ type: DependencyHealth }) temporal!: DependencyHealth;
   @ApiProperty({ type: DependencyHealth }) database!: DependencyHealth;
   @ApiProperty({ type: DependencyHealth }) mail!: DependencyHealth;
+  @ApiProperty({ type: DependencyHealth, description: 'Evidence storage: the local directory or the S3 bucket' }) storage!: DependencyHealth;
 }
 
 export class OutboxHealth {
@@ -58,15 +60,20 @@ export class HealthService {
     private readonly prisma: PrismaService,
     private readonly temporal: TemporalClientService,
     private readonly mailer: Mailer,
+    private readonly storage: EvidenceStorage,
   ) {}
 
   async check(): Promise<HealthReport> {
-    const [temporal, database, mail] = await Promise.all([
+    const [temporal, database, mail, storage] = await Promise.all([
       probe(() => this.temporal.ping(TIMEOUT_MS)),
       probe(() => this.prisma.$queryRaw`SELECT 1`),
       probe(() => this.mailer.verify()),
+      probe(async () => {
+        const result = await this.storage.check();
+        if (!result.ok) throw new Error(result.detail);
+      }),
     ]);
-    const dependencies = { temporal, database, mail };
+    const dependencies = { temporal, database, mail, storage };
     const up = Object.values(dependencies).every((d) => d.status === 'up');
     return { status: up ? 'up' : 'down', checkedAt: new Date().toISOString(), dependencies, outbox: database.status === 'up' ? await this.outbox() : null };
   }
