@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export const ROLES = ['ADMIN', 'COORDINATOR', 'REVIEWER', 'UNIT_HEAD', 'UNIT_STAFF', 'OBSERVER'] as const;
 export type RoleName = (typeof ROLES)[number];
@@ -42,4 +42,69 @@ export class PersonDto {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['id', 'en'] }) locale!: string;
   @ApiProperty({ type: [RoleAssignmentDto] }) roles!: RoleAssignmentDto[];
+  @ApiProperty({ description: 'A disabled person cannot sign in; their sessions and tokens were revoked' }) disabled!: boolean;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) disabledAt!: string | null;
+}
+
+export class UpdatePersonDto {
+  @ApiPropertyOptional({ example: 'Hj. Siti Aminah, S.Sos.' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ enum: ['id', 'en'] }) @IsOptional() @IsIn(['id', 'en']) locale?: 'id' | 'en';
+  @ApiPropertyOptional({
+    description: 'true: the person can no longer sign in and every session and API token of theirs is revoked; false: enabled again (they sign in anew)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class ReplaceRolesDto {
+  @ApiProperty({ type: [RoleAssignmentDto], description: 'The complete new set of role assignments (an empty list removes every role)' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => RoleAssignmentDto)
+  roles!: RoleAssignmentDto[];
+}
+
+export class PeopleQueryDto {
+  @ApiPropertyOptional({ example: '63.72.01.1001', description: 'Only people holding a role on exactly this unit' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  unitCode?: string;
+
+  @ApiPropertyOptional({ enum: ROLES, description: 'Only people holding this role (on unitCode, when given)' })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: RoleName;
+
+  @ApiPropertyOptional({ example: 'aminah', description: 'Email or name contains this text (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class PersonPageDto {
+  @ApiProperty({ type: [PersonDto], description: 'Ordered by email' }) items!: PersonDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' }) nextCursor!: string | null;
+}
+
+export class SessionsRevokedDto {
+  @ApiProperty({ example: 2, description: 'Sessions and API tokens revoked' }) revoked!: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { TIME_ZONES } from '@kawal/domain';
 
 export const UNIT_KINDS = ['PROVINSI', 'KOTA', 'KABUPATEN', 'KECAMATAN', 'KELURAHAN', 'DESA', 'SKPD', 'UPT', 'OTHER'] as const;
@@ -23,7 +24,7 @@ export class CreateUnitDto {
   @IsIn(UNIT_KINDS)
   kind!: UnitKind;
 
-  @ApiPropertyOptional({ example: '63.72.01', description: 'Code of the parent unit (must exist)' })
+  @ApiPropertyOptional({ example: '63.72.01', description: 'Code of the parent unit (must exist); omitted = a top-level unit, which only an administrator everywhere may create' })
   @IsOptional()
   @IsString()
   @Matches(UNIT_CODE_PATTERN, { message: 'parentCode must be a Kemendagri code' })
@@ -35,11 +36,156 @@ export class CreateUnitDto {
   timeZone?: string;
 }
 
+export class UpdateUnitDto {
+  @ApiPropertyOptional({ example: 'Loktabat Utara' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: UNIT_KINDS })
+  @IsOptional()
+  @IsIn(UNIT_KINDS)
+  kind?: UnitKind;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '63.72.02',
+    description:
+      'Move the unit (with everything under it) under another unit; null = make it a top-level unit. ' +
+      'The mover must be an administrator over both the old and the new parent; a move under the unit itself or one of its descendants is refused.',
+  })
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsString()
+  @Matches(UNIT_CODE_PATTERN, { message: 'parentCode must be a Kemendagri code' })
+  parentCode?: string | null;
+
+  @ApiPropertyOptional({ enum: Object.keys(TIME_ZONES) })
+  @IsOptional()
+  @IsIn(Object.keys(TIME_ZONES))
+  timeZone?: string;
+}
+
+export class UnitQueryDto {
+  @ApiPropertyOptional({ example: '63.72', description: 'Only the direct children of this unit' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  parentCode?: string;
+
+  @ApiPropertyOptional({ enum: UNIT_KINDS })
+  @IsOptional()
+  @IsIn(UNIT_KINDS)
+  kind?: UnitKind;
+
+  @ApiPropertyOptional({ example: '63.72', description: 'The whole subtree of this unit (the unit itself included)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  under?: string;
+
+  @ApiPropertyOptional({ example: 'loktabat', description: 'Name or code contains this text (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
 export class UnitDto {
   @ApiProperty() id!: string;
-  @ApiProperty() code!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '63.72.01.1001' }) code!: string;
+  @ApiProperty({ example: 'Loktabat Utara' }) name!: string;
   @ApiProperty({ enum: UNIT_KINDS }) kind!: string;
-  @ApiProperty({ nullable: true }) parentCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '63.72.01', description: 'null = a top-level unit' }) parentCode!: string | null;
   @ApiProperty({ example: 'Asia/Makassar' }) timeZone!: string;
+}
+
+export class UnitPageDto {
+  @ApiProperty({ type: [UnitDto], description: 'Ordered by code' }) items!: UnitDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' }) nextCursor!: string | null;
+}
+
+// ------------------------------------------------------------------------------------------------- CSV import
+
+export const IMPORT_MODES = ['all-or-nothing', 'valid-only'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+
+export class ImportUnitsQueryDto {
+  @ApiPropertyOptional({
+    enum: IMPORT_MODES,
+    default: 'all-or-nothing',
+    description: 'all-or-nothing: one invalid row rejects the file (422); valid-only: apply the valid rows (and valid rows under them), report the others',
+  })
+  @IsOptional()
+  @IsIn(IMPORT_MODES)
+  mode?: ImportMode;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'true: validate and plan only; nothing is saved' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class ImportErrorDto {
+  @ApiProperty({ example: 4, description: 'Spreadsheet row: the header is row 1, the first data row is row 2' }) row!: number;
+  @ApiProperty({ example: 'parent_code', description: "The column (code, name, kind, parent_code, time_zone), or 'file' for the file or a whole row" }) column!: string;
+  @ApiProperty({ example: 'row 4: parent_code', description: 'Row and column together' }) field!: string;
+  @ApiProperty({
+    example: 'parent-not-found',
+    description:
+      'The rule broken: a rule of the CSV format (required, code-format, unknown-kind, parent-not-found, parent-cycle, kemendagri-parent, time-zone-invalid, ...), ' +
+      "'outside your administrative scope', or 'parent row rejected'",
+  })
+  rule!: string;
+  @ApiProperty({ example: 'Induk 63.72.09 tidak ditemukan: tidak ada di data unit maupun di berkas ini.', description: 'In Bahasa Indonesia' }) message!: string;
+}
+
+export class ImportRowDto {
+  @ApiProperty({ example: 2 }) row!: number;
+  @ApiProperty({ example: '63.72.01.1003' }) code!: string;
+  @ApiProperty({ enum: ['create', 'update', 'unchanged'], description: 'What the import did (or, in a dry run, would do) with the row' })
+  action!: 'create' | 'update' | 'unchanged';
+  @ApiProperty({ type: [String], example: ['name'], description: "For 'update': the fields that change (name, kind, parentCode, timeZone)" }) changes!: string[];
+}
+
+export class ImportResultDto {
+  @ApiProperty({ description: 'Whether changes were saved (false for a dry run)' }) applied!: boolean;
+  @ApiProperty() dryRun!: boolean;
+  @ApiProperty({ enum: IMPORT_MODES }) mode!: ImportMode;
+  @ApiProperty({ example: 20 }) created!: number;
+  @ApiProperty({ example: 1 }) updated!: number;
+  @ApiProperty({ example: 5 }) unchanged!: number;
+  @ApiProperty({ example: 0, description: 'Data rows not applied because of an error (valid-only mode)' }) rejected!: number;
+  @ApiProperty({ type: [ImportRowDto], description: 'Every row applied (or, in a dry run, that would be), parents before children; rejected rows are only in errors' }) rows!: ImportRowDto[];
+  @ApiProperty({ type: [ImportErrorDto], description: 'Every problem found, by row (empty when the whole file was applied)' }) errors!: ImportErrorDto[];
+}
+
+/** The 422 answer of an all-or-nothing import with invalid rows (and of any import whose file cannot be read). */
+export class ImportProblemDto {
+  @ApiProperty({ example: 'https://kawal.dev/problems/import-rejected' }) type!: string;
+  @ApiProperty({ example: 'Impor ditolak' }) title!: string;
+  @ApiProperty({ example: 422 }) status!: number;
+  @ApiProperty({ example: '2 dari 25 baris bermasalah; tidak ada yang disimpan.' }) detail!: string;
+  @ApiProperty({ example: 'IMPORT_REJECTED', description: 'IMPORT_REJECTED: invalid rows in all-or-nothing mode, or a file that cannot be read at all (header, syntax, size)' }) code!: string;
+  @ApiProperty({ example: '/units/import' }) instance!: string;
+  @ApiProperty() requestId!: string;
+  @ApiProperty({ type: [ImportErrorDto], description: 'Every problem found, by row; nothing was saved' }) errors!: ImportErrorDto[];
 }
