@@ -81,6 +81,8 @@ export function readModelActivities(prisma: PrismaClient) {
             at: new Date(h.at),
           })),
         ];
+        // In time order, so each case's audit chain (built by the database as rows arrive) reads as a timeline.
+        events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.idempotencyKey.localeCompare(b.idempotencyKey));
         if (events.length > 0) await tx.auditEvent.createMany({ data: events, skipDuplicates: true });
         return { applied: true };
       });

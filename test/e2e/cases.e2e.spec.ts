@@ -166,7 +166,9 @@ describe('cases, evidence, inbox and audit (dev server, PostgreSQL, SMTP, HTTP)'
     expect(events.map((e: { seq: number }) => e.seq)).toEqual(events.map((_: unknown, i: number) => i + 1));
     expect(events[0].prevHash).toBeNull();
     for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
-    const submitted = events.find((e: { actor: string; after: { state?: string } | null }) => e.actor === LURAH && e.after?.state === 'SUBMITTED');
+    const submitted = events.find((e: { actor: string; action: string }) => e.actor === LURAH && e.action === 'task.submitted');
+    const times = events.map((e: { at: string }) => e.at);
+    expect([...times].sort()).toEqual(times); // a timeline: in time order
     expect(submitted).toBeDefined();
     expect(verification.headHash).toBe(events[events.length - 1].hash);
 
@@ -185,7 +187,13 @@ describe('cases, evidence, inbox and audit (dev server, PostgreSQL, SMTP, HTTP)'
     expect(tampered.body.verification.problem).toMatch(/changed/);
 
     // Removing an event from the other case's chain is detected too.
-    const otherBefore = await stack.call('GET', `/cases/${otherCaseId}/timeline`, undefined, stack.as(KOORDINATOR));
+    const ask = await stack.call('POST', `/cases/${otherCaseId}/tasks/maklumat-pelayanan/extension-request`, { workingDays: 2, reason: 'Percetakan tutup' }, stack.as(OTHER_LURAH));
+    expect(ask.status).toBe(200);
+    expect((await stack.call('POST', `/cases/${otherCaseId}/tasks/maklumat-pelayanan/extension-decision`, { approve: false, comment: 'Masih cukup waktu' }, stack.as(KOORDINATOR))).status).toBe(200);
+    const otherBefore = await eventually(async () => {
+      const res = await stack.call('GET', `/cases/${otherCaseId}/timeline`, undefined, stack.as(KOORDINATOR));
+      return res.body.events.length >= 2 ? res : null;
+    });
     expect(otherBefore.body.verification.valid).toBe(true);
     expect(otherBefore.body.events.length).toBeGreaterThanOrEqual(2);
     await sql(async (c) => {
