@@ -76,6 +76,7 @@ describe('authentication (PostgreSQL, SMTP, HTTP)', () => {
     for (let i = 0; i < MAX_FAILURES; i++) expect((await signIn(email, `salah-${i}-sekali`)).status).toBe(401);
     const limited = await signIn(email, TEST_PASSWORD);
     expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const problem = (await limited.json()) as { code: string; detail: string };
     expect(problem.code).toBe('TOO_MANY_SIGN_IN_ATTEMPTS');
     expect(problem.detail).toMatch(/menit/);

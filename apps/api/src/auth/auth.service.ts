@@ -32,6 +32,8 @@ const tooManyAttempts = (retryAfterSeconds: number) =>
       id: `Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam ${Math.ceil(retryAfterSeconds / 60)} menit, atau minta tautan masuk melalui email.`,
       en: `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or ask for a sign-in link by email.`,
     },
+    undefined,
+    { 'Retry-After': String(Math.ceil(retryAfterSeconds)) },
   );
 
 const badCredentials = () =>

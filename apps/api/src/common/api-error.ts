@@ -20,6 +20,8 @@ export class ApiError extends Error {
     readonly title: Text,
     readonly detail: Text,
     readonly errors?: FieldError[],
+    /** Response headers that belong to this error (e.g. Retry-After on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail.en);
     this.name = 'ApiError';

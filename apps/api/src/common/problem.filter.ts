@@ -74,6 +74,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error(`${req.method} ${req.originalUrl} -> ${problem.status} [${requestId}] ${(exception as Error)?.stack ?? String(exception)}`);
     }
+    if (exception instanceof ApiError && exception.headers) for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
     res.status(problem.status).type('application/problem+json').json(problem);
   }
 
