@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { isLocalDate } from '@kawal/domain';
+import { UNIT_KINDS, UnitKind } from '../units/unit.dto';
 
 @ValidatorConstraint({ name: 'isLocalDate' })
 export class IsLocalDateConstraint implements ValidatorConstraintInterface {
@@ -32,6 +33,30 @@ export class LocalHolidayDto {
   name!: HolidayNameDto;
 }
 
+/** Units chosen by a rule instead of a list: every unit matching all the criteria given (at least one). */
+export class UnitSelectorDto {
+  @ApiPropertyOptional({ example: '63.72', description: 'A unit code: every unit in its subtree (children, grandchildren, ...), not the unit itself' })
+  @IsOptional()
+  @IsString()
+  @Matches(UNIT_CODE, { message: 'under must be a Kemendagri code such as 63.72' })
+  under?: string;
+
+  @ApiPropertyOptional({ enum: UNIT_KINDS, example: 'KELURAHAN', description: 'Only units of this kind' })
+  @IsOptional()
+  @IsIn(UNIT_KINDS)
+  kind?: UnitKind;
+
+  @ApiPropertyOptional({ type: [String], example: ['63.72.01.1001'], description: 'Only these units' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  codes?: string[];
+}
+
 export class LaunchProgrammeDto {
   @ApiProperty({ example: 'Kelurahan Bebas Maladministrasi Banjarbaru 2027' })
   @IsString()
@@ -55,14 +80,26 @@ export class LaunchProgrammeDto {
   @Validate(IsLocalDateConstraint)
   startDate!: string;
 
-  @ApiProperty({ type: [String], example: ['63.72.01.1001', '63.72.01.1002'] })
+  @ApiPropertyOptional({ type: [String], example: ['63.72.01.1001', '63.72.01.1002'], description: 'The units, by code. Give exactly one of unitCodes and unitSelector.' })
+  @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(/^\d{2}(\.[0-9A-Z][0-9A-Z-]{0,19}){0,4}$/, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
-  unitCodes!: string[];
+  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  unitCodes?: string[];
+
+  @ApiPropertyOptional({
+    type: () => UnitSelectorDto,
+    example: { under: '63.72', kind: 'KELURAHAN' },
+    description: `The units, by a rule: every unit matching all the criteria given. Give exactly one of unitCodes and unitSelector; at most ${MAX_UNITS_PER_LAUNCH} units.`,
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UnitSelectorDto)
+  unitSelector?: UnitSelectorDto;
 
   @ApiPropertyOptional({
     example: 'organisasi@banjarbarukota.go.id',
@@ -151,15 +188,87 @@ export class JoinUnitsDto {
   reason?: string;
 }
 
+export const PROGRAMME_STATUSES = ['RUNNING', 'SUSPENDED', 'COMPLETED', 'CANCELLED'] as const;
+export const CASE_STATUSES = ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] as const;
+
 export class ProgrammeSummaryDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: ['RUNNING', 'SUSPENDED', 'COMPLETED', 'CANCELLED'] }) status!: string;
+  @ApiProperty({ enum: PROGRAMME_STATUSES }) status!: string;
   @ApiProperty() templateKey!: string;
   @ApiProperty() templateVersion!: number;
   @ApiProperty({ example: '2027-01-04' }) startDate!: string;
   @ApiProperty() workflowId!: string;
   @ApiProperty() caseCount!: number;
+  @ApiProperty({ example: 'organisasi@banjarbarukota.go.id', description: 'Email of the programme coordinator' }) coordinatorEmail!: string;
+  @ApiProperty({ example: '2027-01-03T01:15:00.000Z', description: 'When the programme was launched (UTC)' }) createdAt!: string;
+}
+
+/** A cursor (nextCursor of the previous page) and a page size. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class ProgrammeListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: PROGRAMME_STATUSES, description: 'Only programmes in this status' })
+  @IsOptional()
+  @IsIn(PROGRAMME_STATUSES)
+  status?: (typeof PROGRAMME_STATUSES)[number];
+
+  @ApiPropertyOptional({ example: 'banjarbaru', description: 'Only programmes whose name contains this text (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class ProgrammePageDto {
+  @ApiProperty({ type: [ProgrammeSummaryDto], description: 'Newest first' }) items!: ProgrammeSummaryDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next (older) page; null on the last page' }) nextCursor!: string | null;
+}
+
+export class CaseListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'true: only cases with an overdue task (not yet approved or waived); false: only cases without one' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES, description: 'Only cases in this status' })
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  status?: (typeof CASE_STATUSES)[number];
+
+  @ApiPropertyOptional({ example: '63.72.01', description: 'Only cases of units directly under this unit (e.g. the kelurahan of a kecamatan)' })
+  @IsOptional()
+  @IsString()
+  @Matches(UNIT_CODE, { message: 'parentCode must be a Kemendagri code such as 63.72.01' })
+  parentCode?: string;
+}
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const CSV_MEDIA_TYPE = 'text/csv';
+
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv', description: 'File format; without it, an Accept header of text/csv or the XLSX media type decides, else CSV' })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
 }
 
 export class TaskCountsDto {
@@ -179,6 +288,21 @@ export class ProgrammeProgressDto extends ProgrammeSummaryDto {
   @ApiProperty() taskCount!: number;
   @ApiProperty({ description: 'Approved or waived tasks as a percentage of all tasks (0-100, 2 decimals)' }) percentApproved!: number;
   @ApiProperty({ description: 'Cases with at least one overdue task' }) overdueCases!: number;
+  @ApiProperty({ description: 'Tasks past their deadline and not yet approved or waived' }) overdueTasks!: number;
+  @ApiProperty({ type: () => [ParentBreakdownDto], description: 'The same figures per parent unit (the kecamatan of each kelurahan), ordered by parent code; units without a parent last' })
+  breakdown!: ParentBreakdownDto[];
+}
+
+export class ParentBreakdownDto {
+  @ApiProperty({ type: String, nullable: true, example: '63.72.01', description: 'Code of the parent of the case units; null for units without a parent' }) parentCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Banjarbaru Utara' }) parentName!: string | null;
+  @ApiProperty({ description: 'Cases of units under this parent' }) cases!: number;
+  @ApiProperty({ description: 'Tasks of those cases' }) tasks!: number;
+  @ApiProperty() approved!: number;
+  @ApiProperty() waived!: number;
+  @ApiProperty({ description: 'Tasks past their deadline and not yet approved or waived' }) overdueTasks!: number;
+  @ApiProperty({ description: 'Cases with at least one overdue task' }) overdueCases!: number;
+  @ApiProperty({ description: 'Approved or waived tasks as a percentage of the tasks (0-100, 2 decimals; 0 without tasks)' }) percentApproved!: number;
 }
 
 export class CaseTaskDto {
@@ -202,11 +326,13 @@ export class CaseSummaryDto {
   @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) status!: string;
   @ApiProperty() unitCode!: string;
   @ApiProperty() unitName!: string;
+  @ApiProperty({ type: String, nullable: true, example: '63.72.01', description: 'Code of the unit\'s parent (e.g. its kecamatan)' }) parentCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Banjarbaru Utara' }) parentName!: string | null;
   @ApiProperty() timeZone!: string;
   @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
 }
 
 export class CasePageDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items!: CaseSummaryDto[];
-  @ApiProperty({ nullable: true, description: 'Pass as ?cursor= to get the next page; null on the last page' }) nextCursor!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= to get the next page; null on the last page' }) nextCursor!: string | null;
 }

@@ -2,17 +2,35 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ProgrammeActionRequest, caseWorkflowId, programmeActionRequestUpdate, programmeWorkflowId, ProgrammeWorkflowInput, unitsJoinedUpdate } from '@kawal/contracts';
 import { TemplateDefinition, countByState, localDateAt, unitTimeZone } from '@kawal/domain';
+import { ProgrammeReport, ProgrammeReportRow, programmeReportCsv, programmeReportXlsx } from '@kawal/reports';
 import { ApiError, isUuid } from '../common/api-error';
+import type { Locale } from '../common/locale';
 import { toCaseTaskDto } from '../cases/case.mapper';
 import { AccessService } from '../access/access.service';
-import { LAUNCHERS } from '../access/policy';
+import { LAUNCHERS, PROGRAMME_READERS } from '../access/policy';
 import type { Actor } from '../auth/actor';
 import { PeopleRepository } from '../people/people.repository';
 import { TemplatesService } from '../templates/templates.service';
 import { TemporalClientService } from '../temporal/temporal-client.service';
-import { UnitsRepository } from '../units/units.repository';
-import { CasePageDto, JoinUnitsDto, LaunchProgrammeDto, ProgrammeActionDto, ProgrammeActionResultDto, ProgrammeProgressDto, ProgrammeSummaryDto } from './programme.dto';
-import { ProgrammesRepository } from './programmes.repository';
+import {
+  CSV_MEDIA_TYPE,
+  CaseListQueryDto,
+  CasePageDto,
+  ExportFormat,
+  JoinUnitsDto,
+  LaunchProgrammeDto,
+  MAX_UNITS_PER_LAUNCH,
+  ParentBreakdownDto,
+  ProgrammeActionDto,
+  ProgrammeActionResultDto,
+  ProgrammeListQueryDto,
+  ProgrammePageDto,
+  ProgrammeProgressDto,
+  ProgrammeSummaryDto,
+  UnitSelectorDto,
+  XLSX_MEDIA_TYPE,
+} from './programme.dto';
+import { ProgrammeListRow, ProgrammeVisibility, ProgrammesRepository } from './programmes.repository';
 
 type ProgrammeRow = NonNullable<Awaited<ReturnType<ProgrammesRepository['find']>>>;
 
@@ -25,10 +43,65 @@ const toSummary = (p: ProgrammeRow): ProgrammeSummaryDto => ({
   startDate: p.startDate.toISOString().slice(0, 10),
   workflowId: p.workflowId,
   caseCount: p._count.cases,
+  coordinatorEmail: p.coordinator.email,
+  createdAt: p.createdAt.toISOString(),
 });
 
-const encodeCursor = (workflowId: string) => Buffer.from(workflowId, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+const fromListRow = (r: ProgrammeListRow): ProgrammeSummaryDto => ({
+  id: r.id,
+  name: r.name,
+  status: r.status,
+  templateKey: r.template_key,
+  templateVersion: r.template_version,
+  startDate: r.start_date,
+  workflowId: r.workflow_id,
+  caseCount: r.case_count,
+  coordinatorEmail: r.coordinator_email,
+  createdAt: r.created_at.toISOString(),
+});
+
+const invalidCursor = () => ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
+
+/** Case pages: keyset on the case workflow id (which, within a programme, orders by unit code). */
+const encodeCaseCursor = (workflowId: string) => Buffer.from(workflowId, 'utf8').toString('base64url');
+function decodeCaseCursor(cursor: string): string {
+  const workflowId = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!workflowId.startsWith('kawal-case/')) throw invalidCursor();
+  return workflowId;
+}
+
+/** Programme pages: keyset on (created_at desc, id desc), stable while programmes are launched meanwhile. */
+const encodeProgrammeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
+function decodeProgrammeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (rest.length > 0 || !id || !isUuid(id) || Number.isNaN(createdAt.getTime())) throw invalidCursor();
+  return { createdAt, id };
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
+
+/** Cases per page when the export reads the read model (a few thousand cases, ten-odd tasks each). */
+const REPORT_PAGE = 2_000;
+
+/** A file name from a programme name: lower case, ASCII letters and digits joined by '-', at most 80 characters. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '');
+  return slug || 'program';
+}
+
+export interface ProgrammeExport {
+  body: Buffer;
+  contentType: string;
+  filename: string;
+}
 
 @Injectable()
 export class ProgrammesService {
@@ -38,7 +111,6 @@ export class ProgrammesService {
     private readonly repo: ProgrammesRepository,
     private readonly templates: TemplatesService,
     private readonly people: PeopleRepository,
-    private readonly units: UnitsRepository,
     private readonly temporal: TemporalClientService,
     private readonly access: AccessService,
   ) {}
@@ -62,7 +134,7 @@ export class ProgrammesService {
       }
     }
     const coordinator = named ? { id: named.id, grants: named.roles.map((r) => ({ role: r.role, unitId: r.unitId })) } : { id: actor.personId, grants: actor.grants };
-    const units = await this.unitsByCodes(dto.unitCodes);
+    const units = await this.selectedUnits(dto);
     const outside = await this.access.outsideScope(coordinator.grants, LAUNCHERS, units.map((u) => u.id));
     if (outside.length > 0) {
       const codes = new Map(units.map((u) => [u.id, u.code]));
@@ -137,6 +209,12 @@ export class ProgrammesService {
     const programme = await this.find(id);
     await this.access.assertProgramme(actor, programme, 'steer');
     const units = await this.unitsByCodes(dto.unitCodes);
+    // The launch rule holds for late joiners too: whoever adds units must hold COORDINATOR or ADMIN over them.
+    const outside = new Set(await this.access.outsideScope(actor.grants, LAUNCHERS, units.map((u) => u.id)));
+    if (outside.size > 0) {
+      const codes = units.filter((u) => outside.has(u.id)).slice(0, 10).map((u) => u.code).join(', ');
+      throw ApiError.forbidden({ id: `${actor.email} tidak berwenang atas unit: ${codes}.`, en: `${actor.email} has no authority over the units: ${codes}.` });
+    }
     const known = new Map(units.map((u) => [u.code, u]));
     const already = await this.repo.unitsInProgramme(id, units.map((u) => u.id));
     if (already.size > 0) {
@@ -156,16 +234,54 @@ export class ProgrammesService {
     return this.summary(id);
   }
 
+  /** The units a launch names: exactly one of a list of codes or a selector, never nothing, at most the cap. */
+  private async selectedUnits(dto: LaunchProgrammeDto): Promise<Array<{ id: string; code: string; timeZone: string }>> {
+    if (dto.unitCodes !== undefined && dto.unitSelector !== undefined) {
+      throw ApiError.invalid([{ field: 'unitSelector', rule: 'must not be given together with unitCodes; give exactly one of them', message: 'tidak boleh diisi bersama unitCodes; isi salah satunya saja' }]);
+    }
+    if (dto.unitCodes !== undefined) return this.unitsByCodes(dto.unitCodes);
+    if (dto.unitSelector === undefined) {
+      throw ApiError.invalid([{ field: 'unitCodes', rule: 'either unitCodes or unitSelector is required', message: 'wajib diisi: unitCodes atau unitSelector' }]);
+    }
+    return this.unitsBySelector(dto.unitSelector);
+  }
+
+  /** The units a selector names (a recursive query for `under`); unknown codes, an empty or too large selection are errors. */
+  private async unitsBySelector(selector: UnitSelectorDto) {
+    if (selector.under === undefined && selector.kind === undefined && selector.codes === undefined) {
+      throw ApiError.invalid([{ field: 'unitSelector', rule: 'must name at least one of under, kind and codes', message: 'harus berisi paling sedikit salah satu dari under, kind atau codes' }]);
+    }
+    let underId: string | undefined;
+    if (selector.under !== undefined) {
+      const root = await this.repo.unitByCode(selector.under);
+      if (!root) {
+        throw ApiError.invalid([{ field: 'unitSelector.under', rule: `must name an existing unit; ${selector.under} does not exist`, message: `harus kode unit yang sudah ada; ${selector.under} tidak ditemukan` }]);
+      }
+      underId = root.id;
+    }
+    if (selector.codes !== undefined) await this.unitsByCodes(selector.codes, 'unitSelector.codes');
+    const units = await this.repo.selectUnits({ underId, kind: selector.kind, codes: selector.codes }, MAX_UNITS_PER_LAUNCH + 1);
+    if (units.length === 0) {
+      throw ApiError.invalid([{ field: 'unitSelector', rule: 'selects no unit', message: 'tidak memilih satu unit pun' }]);
+    }
+    if (units.length > MAX_UNITS_PER_LAUNCH) {
+      throw ApiError.invalid([
+        { field: 'unitSelector', rule: `selects more than ${MAX_UNITS_PER_LAUNCH} units; narrow it down`, message: `memilih lebih dari ${MAX_UNITS_PER_LAUNCH} unit; persempit pilihannya` },
+      ]);
+    }
+    return units;
+  }
+
   /** The units named by `codes`; every unknown code is a validation error naming its position (at most 20). */
-  private async unitsByCodes(codes: string[]) {
-    const units = await this.units.byCodes(codes);
+  private async unitsByCodes(codes: string[], field = 'unitCodes') {
+    const units = await this.repo.unitsByCodes(codes);
     if (units.length !== codes.length) {
       const known = new Set(units.map((u) => u.code));
       const errors = codes
         .map((code, i) => ({ code, i }))
         .filter(({ code }) => !known.has(code))
         .slice(0, 20)
-        .map(({ code, i }) => ({ field: `unitCodes[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` }));
+        .map(({ code, i }) => ({ field: `${field}[${i}]`, rule: `must name an existing unit; ${code} does not exist`, message: `harus kode unit yang sudah ada; ${code} tidak ditemukan` }));
       throw ApiError.invalid(errors);
     }
     return units;
@@ -175,31 +291,82 @@ export class ProgrammesService {
     return toSummary(await this.find(id));
   }
 
-  async list(): Promise<ProgrammeSummaryDto[]> {
-    return (await this.repo.list()).map(toSummary);
+  /**
+   * The programmes the actor may read, newest first: those they coordinate, and, for a reader role (ADMIN,
+   * COORDINATOR, OBSERVER), those with a case in the subtree of a unit where they hold it; a global grant sees all.
+   */
+  async list(actor: Actor, q: ProgrammeListQueryDto): Promise<ProgrammePageDto> {
+    const limit = q.limit ?? 50;
+    const after = q.cursor ? decodeProgrammeCursor(q.cursor) : null;
+    const scope = this.access.scopeOf(actor, PROGRAMME_READERS);
+    const visibility: ProgrammeVisibility = scope.includes(null)
+      ? { all: true }
+      : { all: false, personId: actor.personId, scopeUnitIds: [...new Set(scope as string[])] };
+    const rows = await this.repo.list(visibility, { status: q.status, q: q.q }, after, limit);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(fromListRow), nextCursor: rows.length > limit && last ? encodeProgrammeCursor(last.created_at, last.id) : null };
   }
 
-  async progress(id: string): Promise<ProgrammeProgressDto> {
+  /** The dashboard: the progress figures and the same per parent unit, from one aggregate query. */
+  async progress(id: string, actor: Actor): Promise<ProgrammeProgressDto> {
     const programme = await this.find(id);
-    const p = await this.repo.progress(id);
+    await this.access.assertProgramme(actor, programme, 'read');
+    const rows = await this.repo.breakdown(id);
     const tasksByState = countByState([]);
-    for (const row of p.tasksByState) tasksByState[row.state] = row.count;
+    const casesByStatus: Record<string, number> = {};
+    const parents = new Map<string, ParentBreakdownDto>();
+    let casesStarted = 0;
+    let overdueCases = 0;
+    let overdueTasks = 0;
+    for (const r of rows) {
+      tasksByState.BLOCKED += r.blocked;
+      tasksByState.OPEN += r.open;
+      tasksByState.SUBMITTED += r.submitted;
+      tasksByState.IN_REVIEW += r.in_review;
+      tasksByState.RETURNED += r.returned;
+      tasksByState.APPROVED += r.approved;
+      tasksByState.WAIVED += r.waived;
+      casesByStatus[r.case_status] = (casesByStatus[r.case_status] ?? 0) + r.cases;
+      casesStarted += r.started;
+      overdueCases += r.overdue_cases;
+      overdueTasks += r.overdue_tasks;
+      const key = r.parent_code ?? '';
+      let line = parents.get(key);
+      if (!line) {
+        line = { parentCode: r.parent_code, parentName: r.parent_name, cases: 0, tasks: 0, approved: 0, waived: 0, overdueTasks: 0, overdueCases: 0, percentApproved: 0 };
+        parents.set(key, line);
+      }
+      line.cases += r.cases;
+      line.tasks += r.blocked + r.open + r.submitted + r.in_review + r.returned + r.approved + r.waived;
+      line.approved += r.approved;
+      line.waived += r.waived;
+      line.overdueTasks += r.overdue_tasks;
+      line.overdueCases += r.overdue_cases;
+    }
+    const breakdown = [...parents.values()];
+    for (const line of breakdown) line.percentApproved = percent(line.approved + line.waived, line.tasks);
+    // The query returns parents in code order (no parent last); the map kept that order.
     const taskCount = Object.values(tasksByState).reduce((a, b) => a + b, 0);
-    const done = tasksByState.APPROVED + tasksByState.WAIVED;
     return {
       ...toSummary(programme),
-      casesStarted: p.casesStarted,
-      casesByStatus: p.casesByStatus,
+      casesStarted,
+      casesByStatus,
       tasksByState,
       taskCount,
-      percentApproved: taskCount === 0 ? 0 : Math.round((done / taskCount) * 10_000) / 100,
-      overdueCases: p.overdueCases,
+      percentApproved: percent(tasksByState.APPROVED + tasksByState.WAIVED, taskCount),
+      overdueCases,
+      overdueTasks,
+      breakdown,
     };
   }
 
-  async cases(id: string, cursor: string | undefined, limit: number): Promise<CasePageDto> {
-    await this.find(id);
-    const rows = await this.repo.casesPage(id, cursor ? decodeCursor(cursor) : undefined, limit);
+  async cases(id: string, actor: Actor, q: CaseListQueryDto): Promise<CasePageDto> {
+    const programme = await this.find(id);
+    await this.access.assertProgramme(actor, programme, 'read');
+    const limit = q.limit ?? 50;
+    const after = q.cursor ? decodeCaseCursor(q.cursor) : undefined;
+    const rows = await this.repo.casesPage(id, { overdue: q.overdue, status: q.status, parentCode: q.parentCode }, after, limit);
     const page = rows.slice(0, limit);
     return {
       items: page.map((c) => ({
@@ -208,11 +375,73 @@ export class ProgrammesService {
         status: c.status,
         unitCode: c.unit.code,
         unitName: c.unit.name,
+        parentCode: c.unit.parent?.code ?? null,
+        parentName: c.unit.parent?.name ?? null,
         timeZone: c.unit.timeZone,
         tasks: c.tasks.map(toCaseTaskDto),
       })),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].workflowId) : null,
+      nextCursor: rows.length > limit ? encodeCaseCursor(page[page.length - 1].workflowId) : null,
     };
+  }
+
+  /**
+   * The report file: one row per case (task figures aggregated by the database) and the task list, read a page of
+   * cases at a time; then the CSV or XLSX from @kawal/reports. Approved counts include waived tasks, as on the dashboard.
+   */
+  async export(id: string, actor: Actor, format: ExportFormat, locale: Locale): Promise<ProgrammeExport> {
+    const programme = await this.find(id);
+    await this.access.assertProgramme(actor, programme, 'read');
+    const generatedAt = Date.now();
+    const rows: ProgrammeReportRow[] = [];
+    for (let after: string | null = null; ; ) {
+      const cases = await this.repo.reportCases(id, after, REPORT_PAGE);
+      if (cases.length === 0) break;
+      // Only the workbook has a task sheet; the CSV is one row per unit.
+      const tasks = format === 'xlsx' ? await this.repo.reportTasks(cases.map((c) => c.id)) : [];
+      const byCase = new Map<string, ProgrammeReportRow['tasks']>();
+      for (const t of tasks) {
+        let list = byCase.get(t.case_id);
+        if (!list) byCase.set(t.case_id, (list = []));
+        list.push({ key: t.key, title: t.title, state: t.state, dueDate: t.due_date, overdue: t.overdue });
+      }
+      for (const c of cases) {
+        rows.push({
+          unitCode: c.unit_code,
+          unitName: c.unit_name,
+          parentCode: c.parent_code,
+          parentName: c.parent_name,
+          timeZone: c.time_zone,
+          caseStatus: c.status,
+          tasksTotal: c.tasks_total,
+          tasksApproved: c.tasks_done,
+          tasksOverdue: c.tasks_overdue,
+          percentApproved: percent(c.tasks_done, c.tasks_total),
+          nextDueDate: c.next_due_date,
+          tasks: byCase.get(c.id) ?? [],
+        });
+      }
+      if (cases.length < REPORT_PAGE) break;
+      after = cases[cases.length - 1].unit_code;
+    }
+    const report: ProgrammeReport = {
+      programme: {
+        id: programme.id,
+        name: programme.name,
+        templateKey: programme.template.key,
+        templateVersion: programme.template.version,
+        startDate: programme.startDate.toISOString().slice(0, 10),
+        status: programme.status,
+        generatedAt: new Date(generatedAt).toISOString(),
+      },
+      locale,
+      rows,
+    };
+    // The date in the file name is the local date of the programme's (first) units.
+    const day = localDateAt(generatedAt, unitTimeZone({ code: rows[0]?.unitCode ?? '63', timeZone: rows[0]?.timeZone }));
+    const base = `${slugify(programme.name)}-${day}`;
+    return format === 'xlsx'
+      ? { body: await programmeReportXlsx(report), contentType: XLSX_MEDIA_TYPE, filename: `${base}.xlsx` }
+      : { body: programmeReportCsv(report), contentType: `${CSV_MEDIA_TYPE}; charset=utf-8`, filename: `${base}.csv` };
   }
 
   private async find(id: string): Promise<ProgrammeRow> {
