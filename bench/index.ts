@@ -1,18 +1,21 @@
 /**
  * `npm run bench -- <bench> [options]`: performance figures, printed, never asserted.
  *
- * Each bench prints exactly one result line to stdout; progress and diagnostics go to stderr. Exit code 0 when the
- * bench ran to its end, 1 when it failed (with a message), 2 on a usage error.
+ * Each bench prints its result to stdout, one line (or one line per measured thing when it returns several); progress
+ * and diagnostics go to stderr. Exit code 0 when the bench ran to its end, 1 when it failed (with a message), 2 on a
+ * usage error.
  */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-type Bench = (argv: string[]) => Promise<string>;
+/** Resolves to the result: one line, or several (printed in order). */
+type Bench = (argv: string[]) => Promise<string | string[]>;
 
 /** Loaded lazily, so one bench's imports never slow down or break another. */
 const BENCHES: Record<string, { usage: string; load: () => Promise<Bench> }> = {
   launch: { usage: 'launch --units N [--batch-size N] [--max-cached-workflows N] [--max-workflow-tasks N] [--max-activities N]', load: async () => (await import('./launch')).launchBench },
+  api: { usage: 'api [--cases N] [--seconds S] [--connections C]', load: async () => (await import('./api')).apiBench },
 };
 
 export function usage(): string {
@@ -27,8 +30,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const line = await (await bench.load())(rest);
-    process.stdout.write(`${line}\n`);
+    const result = await (await bench.load())(rest);
+    for (const line of typeof result === 'string' ? [result] : result) process.stdout.write(`${line}\n`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
