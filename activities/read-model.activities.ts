@@ -8,6 +8,21 @@ const json = (value: Record<string, unknown>) => value as db.Prisma.InputJsonObj
 
 const asDate = (localDate: string) => new Date(`${localDate}T00:00:00.000Z`);
 
+/** The per-case figures the programme dashboard sums (an overdue task that is approved or waived no longer counts). */
+export function taskCounts(state: Pick<CaseState, 'tasks'>) {
+  const count = (s: string) => state.tasks.filter((t) => t.state === s).length;
+  return {
+    tasksBlocked: count('BLOCKED'),
+    tasksOpen: count('OPEN'),
+    tasksSubmitted: count('SUBMITTED'),
+    tasksInReview: count('IN_REVIEW'),
+    tasksReturned: count('RETURNED'),
+    tasksApproved: count('APPROVED'),
+    tasksWaived: count('WAIVED'),
+    tasksOverdue: state.tasks.filter((t) => t.overdue && t.state !== 'APPROVED' && t.state !== 'WAIVED').length,
+  };
+}
+
 /**
  * Projects a case's workflow state into PostgreSQL. Guarded by the state's version: a late or repeated write
  * (an activity retry, an out-of-order completion) never moves the read model backwards.
@@ -19,6 +34,7 @@ export function readModelActivities(prisma: PrismaClient) {
         const updated = await tx.case.updateMany({
           where: { id: state.caseId, version: { lt: state.version } },
           data: {
+            ...taskCounts(state),
             version: state.version,
             status: state.status,
             suspended: state.suspension !== undefined,

@@ -276,6 +276,20 @@ async function seed(url: string, config: KawalConfig, cases: number): Promise<Se
          FROM t`,
       [programmeId, today, TASKS_PER_CASE, TASK_TITLES, TIME_ZONE],
     );
+    // The read model keeps per-case task counts (written with every case state); seed them as the migration backfills them.
+    await client.query(
+      `UPDATE cases c SET tasks_blocked = t.blocked, tasks_open = t.open, tasks_submitted = t.submitted, tasks_in_review = t.in_review,
+              tasks_returned = t.returned, tasks_approved = t.approved, tasks_waived = t.waived, tasks_overdue = t.overdue
+         FROM (SELECT case_id,
+                      count(*) FILTER (WHERE state = 'BLOCKED')::int AS blocked, count(*) FILTER (WHERE state = 'OPEN')::int AS open,
+                      count(*) FILTER (WHERE state = 'SUBMITTED')::int AS submitted, count(*) FILTER (WHERE state = 'IN_REVIEW')::int AS in_review,
+                      count(*) FILTER (WHERE state = 'RETURNED')::int AS returned, count(*) FILTER (WHERE state = 'APPROVED')::int AS approved,
+                      count(*) FILTER (WHERE state = 'WAIVED')::int AS waived,
+                      count(*) FILTER (WHERE overdue AND state NOT IN ('APPROVED', 'WAIVED'))::int AS overdue
+                 FROM tasks GROUP BY case_id) t
+        WHERE c.id = t.case_id AND c.programme_id = $1`,
+      [programmeId],
+    );
     await client.query('COMMIT');
     await client.query('ANALYZE');
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, db } from '@kawal/database';
 import type { Actor } from '../auth/actor';
+import { AccessService } from '../access/access.service';
 import { CASE_POLICY } from '../access/policy';
 import { ApiError } from '../common/api-error';
 import { InboxAction, InboxItemDto, InboxPageDto, InboxQueryDto } from './inbox.dto';
@@ -37,78 +38,77 @@ function decodeCursor(cursor: string): { due: string | null; id: string } {
   return { due: due === '-' ? null : due, id };
 }
 
-const roles = (list: readonly string[]) => sql`ARRAY[${join(list.map((r) => sql`${r}`))}]::"Role"[]`;
 
 /**
  * "My tasks": what the person is expected to do next, across programmes, soonest due first.
  * - work: open or returned tasks of the units where they are head or staff (or reassigned to them by name);
  * - review: submissions in the units they review (their scope and everything under it), or of programmes they coordinate;
  * - decide: extension requests in programmes they coordinate, or under their COORDINATOR/ADMIN scope.
- * The same rules as the role table (access/policy.ts), answered by one SQL query.
+ * The same rules as the role table (access/policy.ts). Each kind is its own index-friendly branch (state first, then
+ * the units in scope, worked out beforehand), each taking only one page; the branches are merged and de-duplicated.
  */
 @Injectable()
 export class InboxService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly access: AccessService,
+  ) {}
 
   async list(actor: Actor, q: InboxQueryDto): Promise<InboxPageDto> {
     const limit = q.limit ?? 50;
     const after = q.cursor ? decodeCursor(q.cursor) : null;
     const me = actor.personId;
-    const globalReview = actor.grants.some((g) => g.unitId === null && (CASE_POLICY['task.review'].aboveUnit as readonly string[]).includes(g.role));
-    const globalDecide = actor.grants.some((g) => g.unitId === null && (CASE_POLICY['case.decide'].aboveUnit as readonly string[]).includes(g.role));
     const want = (a: InboxAction) => !q.action || q.action === a;
+    const workUnits = actor.grants.filter((g) => g.unitId !== null && (CASE_POLICY['task.work'].atUnit as readonly string[]).includes(g.role)).map((g) => g.unitId as string);
+    const reviewScope = this.access.scopeOf(actor, CASE_POLICY['task.review'].aboveUnit);
+    const decideScope = this.access.scopeOf(actor, CASE_POLICY['case.decide'].aboveUnit);
+    // null = everywhere.
+    const [reviewUnits, decideUnits] = await Promise.all([
+      want('review') ? this.access.subtree(reviewScope) : Promise.resolve([]),
+      want('decide') ? this.access.subtree(decideScope) : Promise.resolve([]),
+    ]);
 
-    const filters = [
-      q.programmeId ? sql`AND c.programme_id = ${q.programmeId}::uuid` : empty,
-      q.dueBefore ? sql`AND t.due_date <= ${q.dueBefore}::date` : empty,
-      q.overdue === true ? sql`AND t.overdue` : q.overdue === false ? sql`AND NOT t.overdue` : empty,
-      after
-        ? after.due === null
-          ? sql`AND t.due_date IS NULL AND t.id > ${after.id}::uuid`
-          : sql`AND (t.due_date > ${after.due}::date OR t.due_date IS NULL OR (t.due_date = ${after.due}::date AND t.id > ${after.id}::uuid))`
-        : empty,
-    ];
-
+    const common = sql`
+      c.status = 'ACTIVE' AND p.status IN ('RUNNING', 'SUSPENDED')
+      ${q.programmeId ? sql`AND c.programme_id = ${q.programmeId}::uuid` : empty}
+      ${q.dueBefore ? sql`AND t.due_date <= ${q.dueBefore}::date` : empty}
+      ${q.overdue === true ? sql`AND t.overdue` : q.overdue === false ? sql`AND NOT t.overdue` : empty}
+      ${
+        after
+          ? after.due === null
+            ? sql`AND t.due_date IS NULL AND t.id > ${after.id}::uuid`
+            : sql`AND (t.due_date > ${after.due}::date OR t.due_date IS NULL OR (t.due_date = ${after.due}::date AND t.id > ${after.id}::uuid))`
+          : empty
+      }`;
+    const inScope = (units: string[] | null) => (units === null ? sql`TRUE` : units.length === 0 ? sql`FALSE` : sql`c.unit_id = ANY(${units}::uuid[])`);
+    const branch = (priority: number, action: InboxAction, condition: db.Prisma.Sql) => sql`
+      (SELECT t.id, t.due_date, ${priority}::int AS priority, ${action}::text AS action
+         FROM tasks t JOIN cases c ON c.id = t.case_id JOIN programmes p ON p.id = c.programme_id
+        WHERE ${condition} AND ${common}
+        ORDER BY t.due_date ASC NULLS LAST, t.id ASC
+        LIMIT ${limit + 1})`;
     const branches = [
       want('work')
-        ? sql`WHEN t.state IN ('OPEN', 'RETURNED') AND (t.assignee_email = ${actor.email} OR (t.assignee_email IS NULL AND c.unit_id IN (SELECT id FROM work_units))) THEN 'work'`
-        : empty,
-      want('review')
-        ? sql`WHEN t.state IN ('SUBMITTED', 'IN_REVIEW') AND (${globalReview} OR p.coordinator_id = ${me}::uuid OR c.unit_id IN (SELECT id FROM review_units)) THEN 'review'`
-        : empty,
-      want('decide')
-        ? sql`WHEN t.extension_request IS NOT NULL AND (${globalDecide} OR p.coordinator_id = ${me}::uuid OR c.unit_id IN (SELECT id FROM decide_units)) THEN 'decide'`
-        : empty,
-    ];
+        ? branch(1, 'work', sql`t.state IN ('OPEN', 'RETURNED') AND (t.assignee_email = ${actor.email} OR (t.assignee_email IS NULL AND ${inScope(workUnits)}))`)
+        : null,
+      want('review') ? branch(2, 'review', sql`t.state IN ('SUBMITTED', 'IN_REVIEW') AND (${inScope(reviewUnits)} OR p.coordinator_id = ${me}::uuid)`) : null,
+      want('decide') ? branch(3, 'decide', sql`t.extension_request IS NOT NULL AND (${inScope(decideUnits)} OR p.coordinator_id = ${me}::uuid)`) : null,
+    ].filter((b): b is db.Prisma.Sql => b !== null);
 
     const rows = await this.prisma.$queryRaw<Row[]>(sql`
-      WITH RECURSIVE
-        work_units(id) AS (
-          SELECT unit_id FROM role_assignments WHERE person_id = ${me}::uuid AND unit_id IS NOT NULL AND role = ANY(${roles(CASE_POLICY['task.work'].atUnit)})
-        ),
-        review_units(id) AS (
-          SELECT unit_id FROM role_assignments WHERE person_id = ${me}::uuid AND unit_id IS NOT NULL AND role = ANY(${roles(CASE_POLICY['task.review'].aboveUnit)})
-          UNION SELECT u.id FROM units u JOIN review_units r ON u.parent_id = r.id
-        ),
-        decide_units(id) AS (
-          SELECT unit_id FROM role_assignments WHERE person_id = ${me}::uuid AND unit_id IS NOT NULL AND role = ANY(${roles(CASE_POLICY['case.decide'].aboveUnit)})
-          UNION SELECT u.id FROM units u JOIN decide_units d ON u.parent_id = d.id
-        ),
-        candidates AS (
-          SELECT t.id, t.case_id, t.key, t.title, t.state, t.due_date, t.overdue, t.escalation_level, t.review_level, t.last_comment,
-                 c.programme_id, p.name AS programme_name, u.code AS unit_code, u.name AS unit_name, u.time_zone,
-                 CASE ${join(branches.filter((b) => b !== empty), ' ')} ELSE NULL END AS action
-            FROM tasks t
-            JOIN cases c ON c.id = t.case_id
-            JOIN programmes p ON p.id = c.programme_id
-            JOIN units u ON u.id = c.unit_id
-           WHERE c.status = 'ACTIVE' AND p.status IN ('RUNNING', 'SUSPENDED')
-             AND (t.state IN ('OPEN', 'RETURNED', 'SUBMITTED', 'IN_REVIEW') OR t.extension_request IS NOT NULL)
-             ${join(filters, ' ')}
-        )
-      SELECT * FROM candidates WHERE action IS NOT NULL
-       ORDER BY due_date ASC NULLS LAST, id ASC
-       LIMIT ${limit + 1}`);
+      WITH picked AS (
+        SELECT DISTINCT ON (id) id, due_date, action FROM (${join(branches, ' UNION ALL ')}) b ORDER BY id, priority
+      ), page AS (
+        SELECT * FROM picked ORDER BY due_date ASC NULLS LAST, id ASC LIMIT ${limit + 1}
+      )
+      SELECT t.id, page.action, t.case_id, c.programme_id, p.name AS programme_name, u.code AS unit_code, u.name AS unit_name,
+             u.time_zone, t.key, t.title, t.state, t.due_date, t.overdue, t.escalation_level, t.review_level, t.last_comment
+        FROM page
+        JOIN tasks t ON t.id = page.id
+        JOIN cases c ON c.id = t.case_id
+        JOIN programmes p ON p.id = c.programme_id
+        JOIN units u ON u.id = c.unit_id
+       ORDER BY t.due_date ASC NULLS LAST, t.id ASC`);
 
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];

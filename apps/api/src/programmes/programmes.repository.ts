@@ -193,38 +193,24 @@ export class ProgrammesRepository {
   }
 
   /**
-   * Every figure of the dashboard in one aggregate query: per case its task counts (one pass over the programme's
-   * tasks), then per parent unit and case status. The caller sums the rows into totals and per-parent lines.
+   * Every figure of the dashboard in one aggregate query over the programme's cases: each case row carries its task
+   * counts (written by the read model with every state), so the dashboard never scans the tasks themselves.
    */
   breakdown(programmeId: string) {
     return this.prisma.$queryRaw<BreakdownRow[]>`
-      WITH per_case AS (
-        SELECT c.id, c.unit_id, c.status, c.version > 0 AS started,
-               count(t.id) FILTER (WHERE t.state = 'BLOCKED') AS blocked,
-               count(t.id) FILTER (WHERE t.state = 'OPEN') AS open,
-               count(t.id) FILTER (WHERE t.state = 'SUBMITTED') AS submitted,
-               count(t.id) FILTER (WHERE t.state = 'IN_REVIEW') AS in_review,
-               count(t.id) FILTER (WHERE t.state = 'RETURNED') AS returned,
-               count(t.id) FILTER (WHERE t.state = 'APPROVED') AS approved,
-               count(t.id) FILTER (WHERE t.state = 'WAIVED') AS waived,
-               count(t.id) FILTER (WHERE ${OVERDUE}) AS overdue_tasks
-          FROM cases c
-          LEFT JOIN tasks t ON t.case_id = c.id
-         WHERE c.programme_id = ${programmeId}::uuid
-         GROUP BY c.id
-      )
-      SELECT pu.code AS parent_code, pu.name AS parent_name, pc.status::text AS case_status,
+      SELECT pu.code AS parent_code, pu.name AS parent_name, c.status::text AS case_status,
              count(*)::int AS cases,
-             count(*) FILTER (WHERE pc.started)::int AS started,
-             sum(pc.blocked)::int AS blocked, sum(pc.open)::int AS open, sum(pc.submitted)::int AS submitted,
-             sum(pc.in_review)::int AS in_review, sum(pc.returned)::int AS returned, sum(pc.approved)::int AS approved,
-             sum(pc.waived)::int AS waived, sum(pc.overdue_tasks)::int AS overdue_tasks,
-             count(*) FILTER (WHERE pc.overdue_tasks > 0)::int AS overdue_cases
-        FROM per_case pc
-        JOIN units u ON u.id = pc.unit_id
+             count(*) FILTER (WHERE c.version > 0)::int AS started,
+             sum(c.tasks_blocked)::int AS blocked, sum(c.tasks_open)::int AS open, sum(c.tasks_submitted)::int AS submitted,
+             sum(c.tasks_in_review)::int AS in_review, sum(c.tasks_returned)::int AS returned, sum(c.tasks_approved)::int AS approved,
+             sum(c.tasks_waived)::int AS waived, sum(c.tasks_overdue)::int AS overdue_tasks,
+             count(*) FILTER (WHERE c.tasks_overdue > 0)::int AS overdue_cases
+        FROM cases c
+        JOIN units u ON u.id = c.unit_id
         LEFT JOIN units pu ON pu.id = u.parent_id
-       GROUP BY pu.code, pu.name, pc.status
-       ORDER BY pu.code NULLS LAST, pc.status`;
+       WHERE c.programme_id = ${programmeId}::uuid
+       GROUP BY pu.code, pu.name, c.status
+       ORDER BY pu.code NULLS LAST, c.status`;
   }
 
   /** A page of cases (by workflow id, which within a programme orders by unit code) with their tasks, filtered. */
