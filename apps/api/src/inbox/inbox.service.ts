@@ -6,7 +6,7 @@ import { CASE_POLICY } from '../access/policy';
 import { ApiError } from '../common/api-error';
 import { InboxAction, InboxItemDto, InboxPageDto, InboxQueryDto } from './inbox.dto';
 
-const { sql, join, empty } = db.Prisma;
+const { sql, join, empty, raw } = db.Prisma;
 
 interface Row {
   id: string;
@@ -60,13 +60,18 @@ export class InboxService {
     const me = actor.personId;
     const want = (a: InboxAction) => !q.action || q.action === a;
     const workUnits = actor.grants.filter((g) => g.unitId !== null && (CASE_POLICY['task.work'].atUnit as readonly string[]).includes(g.role)).map((g) => g.unitId as string);
+    // The units in scope stay inside the database (a kota coordinator's subtree is thousands of units): each scope is
+    // a materialised recursive set, null = everywhere.
     const reviewScope = this.access.scopeOf(actor, CASE_POLICY['task.review'].aboveUnit);
     const decideScope = this.access.scopeOf(actor, CASE_POLICY['case.decide'].aboveUnit);
-    // null = everywhere.
-    const [reviewUnits, decideUnits] = await Promise.all([
-      want('review') ? this.access.subtree(reviewScope) : Promise.resolve([]),
-      want('decide') ? this.access.subtree(decideScope) : Promise.resolve([]),
-    ]);
+    const subtree = (name: string, scope: Array<string | null>) =>
+      scope.includes(null) || scope.length === 0
+        ? null
+        : sql`${raw(name)}(id) AS MATERIALIZED (
+            WITH RECURSIVE down(id, depth) AS (
+              SELECT unnest(${scope as string[]}::uuid[]), 0
+              UNION SELECT u.id, down.depth + 1 FROM units u JOIN down ON u.parent_id = down.id WHERE down.depth < 32
+            ) SELECT DISTINCT id FROM down)`;
 
     const common = sql`
       c.status = 'ACTIVE' AND p.status IN ('RUNNING', 'SUSPENDED')
@@ -80,7 +85,9 @@ export class InboxService {
             : sql`AND (t.due_date > ${after.due}::date OR t.due_date IS NULL OR (t.due_date = ${after.due}::date AND t.id > ${after.id}::uuid))`
           : empty
       }`;
-    const inScope = (units: string[] | null) => (units === null ? sql`TRUE` : units.length === 0 ? sql`FALSE` : sql`c.unit_id = ANY(${units}::uuid[])`);
+    const inScope = (units: string[]) => (units.length === 0 ? sql`FALSE` : sql`c.unit_id = ANY(${units}::uuid[])`);
+    const inSubtree = (name: string, scope: Array<string | null>) =>
+      scope.includes(null) ? sql`TRUE` : scope.length === 0 ? sql`FALSE` : sql`c.unit_id IN (SELECT id FROM ${raw(name)})`;
     const branch = (priority: number, action: InboxAction, condition: db.Prisma.Sql) => sql`
       (SELECT t.id, t.due_date, ${priority}::int AS priority, ${action}::text AS action
          FROM tasks t JOIN cases c ON c.id = t.case_id JOIN programmes p ON p.id = c.programme_id
@@ -91,12 +98,15 @@ export class InboxService {
       want('work')
         ? branch(1, 'work', sql`t.state IN ('OPEN', 'RETURNED') AND (t.assignee_email = ${actor.email} OR (t.assignee_email IS NULL AND ${inScope(workUnits)}))`)
         : null,
-      want('review') ? branch(2, 'review', sql`t.state IN ('SUBMITTED', 'IN_REVIEW') AND (${inScope(reviewUnits)} OR p.coordinator_id = ${me}::uuid)`) : null,
-      want('decide') ? branch(3, 'decide', sql`t.extension_request IS NOT NULL AND (${inScope(decideUnits)} OR p.coordinator_id = ${me}::uuid)`) : null,
+      want('review') ? branch(2, 'review', sql`t.state IN ('SUBMITTED', 'IN_REVIEW') AND (${inSubtree('review_units', reviewScope)} OR p.coordinator_id = ${me}::uuid)`) : null,
+      want('decide') ? branch(3, 'decide', sql`t.extension_request IS NOT NULL AND (${inSubtree('decide_units', decideScope)} OR p.coordinator_id = ${me}::uuid)`) : null,
     ].filter((b): b is db.Prisma.Sql => b !== null);
 
+    const scopes = [want('review') ? subtree('review_units', reviewScope) : null, want('decide') ? subtree('decide_units', decideScope) : null].filter(
+      (c): c is db.Prisma.Sql => c !== null,
+    );
     const rows = await this.prisma.$queryRaw<Row[]>(sql`
-      WITH picked AS (
+      WITH ${join([...scopes, sql`picked AS (`], ', ')}
         SELECT DISTINCT ON (id) id, due_date, action FROM (${join(branches, ' UNION ALL ')}) b ORDER BY id, priority
       ), page AS (
         SELECT * FROM picked ORDER BY due_date ASC NULLS LAST, id ASC LIMIT ${limit + 1}
