@@ -166,6 +166,9 @@ export function programmeActivities({ prisma, client, taskQueue, publicBaseUrl }
         }),
         // Units never launched because the programme closed first are closed with it.
         ...(closed ? [prisma.case.updateMany({ where: { programmeId: args.programmeId, launchedAt: null, status: 'ACTIVE' }, data: { status: 'CANCELLED' } })] : []),
+        // Each coordinator action enters the programme's audit chain twice, exactly once each: when the workflow
+        // accepted it, and when it had reached every case (with how many it reached and skipped).
+        prisma.auditEvent.createMany({ data: programmeActionAudit(args.programmeId, args.actions), skipDuplicates: true }),
       ]);
     },
 
@@ -190,4 +193,31 @@ function toCaseCommand(action: PendingProgrammeAction): ProgrammeActionCommand {
 
 function isClosedWorkflowError(err: unknown): boolean {
   return err instanceof Error && /workflow execution already completed|already completed/i.test(err.message);
+}
+
+/** Audit events for a programme's action log (idempotency keys make a repeated write a no-op). */
+export function programmeActionAudit(programmeId: string, actions: ProgrammeActionRecord[]) {
+  return actions.flatMap((a) => [
+    {
+      idempotencyKey: `programme/${programmeId}/action/${a.actionId}/accepted`,
+      programmeId,
+      actor: a.by,
+      action: `programme.${a.kind}`,
+      reason: a.reason,
+      after: { actionId: a.actionId, kind: a.kind, state: 'accepted' },
+      at: new Date(a.at),
+    },
+    ...(a.applied !== undefined
+      ? [
+          {
+            idempotencyKey: `programme/${programmeId}/action/${a.actionId}/done`,
+            programmeId,
+            actor: a.by,
+            action: `programme.${a.kind}`,
+            reason: a.reason,
+            after: { actionId: a.actionId, kind: a.kind, state: 'reached every case', applied: a.applied, skipped: a.skipped ?? 0 },
+          },
+        ]
+      : []),
+  ]);
 }

@@ -141,6 +141,14 @@ describe('programme workflow with real activities (time-skipping server, Postgre
     const audit = await prisma.auditEvent.findMany({ where: { programmeId, action: { startsWith: 'case.' } } });
     expect(audit.filter((a) => a.action === 'case.closed')).toHaveLength(5);
     expect(audit.filter((a) => a.action === 'case.suspended').every((a) => a.reason === 'Pilkada' && a.actor === 'organisasi@banjarbarukota.go.id')).toBe(true);
+    // The programme's own chain: each action once when accepted, once when it had reached every case.
+    const own = await eventually(async () => {
+      const rows = await prisma.auditEvent.findMany({ where: { chain: `programme:${programmeId}` }, orderBy: { seq: 'asc' } });
+      return rows.length === 8 ? rows : null;
+    }, 'the programme audit chain');
+    expect(own.map((a) => [a.action, (a.after as { state: string }).state]).sort()).toEqual(
+      ['extend', 'suspend', 'resume', 'close'].flatMap((k) => [[`programme.${k}`, 'accepted'], [`programme.${k}`, 'reached every case']]).sort(),
+    );
     // Each lurah heard about the suspension, the resumption and the closing, once.
     const notices = await prisma.notification.findMany({ where: { kind: 'programme-notice' } });
     expect(notices.filter((n) => n.recipient === 'lurah1@banjarbarukota.go.id')).toHaveLength(4);
