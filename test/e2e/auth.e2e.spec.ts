@@ -201,6 +201,21 @@ describe('authentication (PostgreSQL, SMTP, HTTP)', () => {
     expect((await stack.call('GET', '/auth/me', undefined, bearer(first.token))).status).toBe(401);
   });
 
+  it('ends a session after its idle time, and slides the expiry while it is used', async () => {
+    const session = (await (await signIn(KOORDINATOR, TEST_PASSWORD)).json()) as { token: string; sessionId: string; expiresAt: string };
+    const idle = stack.config.auth.sessionIdleMinutes * 60_000;
+    expect(new Date(session.expiresAt).getTime() - Date.now()).toBeGreaterThan(idle - 60_000);
+    // Last used two minutes ago: the next request moves the expiry forward again.
+    await stack.prisma.session.update({ where: { id: session.sessionId }, data: { lastUsedAt: new Date(Date.now() - 120_000), expiresAt: new Date(Date.now() + 60_000) } });
+    expect((await stack.call('GET', '/auth/me', undefined, bearer(session.token))).status).toBe(200);
+    const slid = await stack.prisma.session.findUniqueOrThrow({ where: { id: session.sessionId } });
+    expect(slid.expiresAt!.getTime() - Date.now()).toBeGreaterThan(idle - 60_000);
+    // Unused past its expiry: refused.
+    await stack.prisma.session.update({ where: { id: session.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await stack.call('GET', '/auth/me', undefined, bearer(session.token));
+    expect([expired.status, expired.body.code]).toEqual([401, 'INVALID_TOKEN']);
+  });
+
   it('created the first administrator from the environment, with a global ADMIN role', async () => {
     const me = await stack.call('GET', '/auth/me');
     expect(me.body).toMatchObject({ email: ADMIN_EMAIL, roles: [{ role: 'ADMIN', unitCode: null }] });
