@@ -19,31 +19,23 @@
  * endpoints never use it. Everything the bench started is stopped at the end, also on failure and on Ctrl-C.
  */
 import 'reflect-metadata'; // as apps/api/src/main.ts, before anything of Nest
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import * as argon2 from 'argon2';
+import * as argon2 from '@node-rs/argon2';
 import { Client } from 'pg';
-import YAML from 'yaml';
 import type { INestApplication } from '@nestjs/common';
 import { caseWorkflowId, programmeWorkflowId } from '@kawal/contracts';
 import { KawalConfig, loadConfig } from '@kawal/config';
 import { localDateAt } from '@kawal/domain';
-import { parseTemplate } from '@kawal/templates';
-import { LogFn, prefixedLogger, redactUrl, startEmbeddedPostgres } from '@kawal/runtime';
+import { templateChecksum } from '@kawal/templates';
+import { redactUrl } from '@kawal/runtime';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { applyMigrations } from '../libs/database/src/migrations';
-import { findPostgresBinDir, startPostgresFromBinaries } from '../test/support/postgres-server';
-import { freePort } from '../test/support/ports';
-import { UsageError } from './index';
-
-const log: LogFn = prefixedLogger('bench', process.stderr);
-
-const KOTA = { code: '63.72', name: 'Kota Banjarbaru' };
-const TIME_ZONE = 'Asia/Makassar' as const; // Kalimantan Selatan: WITA
+import { KOTA, SIGNALS, SignalTrap, TIME_ZONE, Teardown, freePort, loadSliceTemplate, log, parseWholeNumberOptions, secondsSince, startThrowawayDatabase } from './support';
 const KECAMATAN = 50;
 /** Kemendagri kelurahan codes are 1001..1999 within a kecamatan. */
 const MAX_CASES = KECAMATAN * 999;
@@ -73,54 +65,16 @@ interface ApiOptions {
 }
 
 function parseArgs(argv: string[]): ApiOptions {
-  const options: ApiOptions = { cases: 10_000, seconds: 10, connections: 16 };
-  const int = (flag: string, raw: string | undefined, min: number, max: number): number => {
-    const n = Number(raw);
-    if (raw === undefined || !/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
-    return n;
+  return {
+    cases: 10_000,
+    seconds: 10,
+    connections: 16,
+    ...parseWholeNumberOptions(argv, {
+      cases: { flag: '--cases', min: KECAMATAN, max: MAX_CASES },
+      seconds: { flag: '--seconds', min: 10, max: 3_600 },
+      connections: { flag: '--connections', min: 1, max: 1_000 },
+    }),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--cases') options.cases = int(flag, value(), KECAMATAN, MAX_CASES);
-    else if (flag === '--seconds') options.seconds = int(flag, value(), 10, 3_600);
-    else if (flag === '--connections') options.connections = int(flag, value(), 1, 1_000);
-    else throw new UsageError(`unknown option ${argv[i]}`);
-  }
-  return options;
-}
-
-const secondsSince = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
-
-/** Cleanups run last-in first-out, each awaited and bounded; failures are reported, not thrown. */
-class Teardown {
-  private readonly steps: Array<{ name: string; run: () => Promise<unknown>; timeoutMs: number }> = [];
-  private running?: Promise<void>;
-
-  add(name: string, run: () => Promise<unknown>, timeoutMs = 30_000): void {
-    this.steps.push({ name, run, timeoutMs });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          await Promise.race([
-            step.run(),
-            new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`did not finish within ${step.timeoutMs / 1000}s`)), step.timeoutMs);
-            }),
-          ]);
-        } catch (err) {
-          log(`stopping ${step.name} failed: ${(err as Error).message}`);
-        } finally {
-          if (timer) clearTimeout(timer);
-        }
-      }
-    })();
-    return this.running;
-  }
 }
 
 const withDatabase = (url: string, database: string): string => {
@@ -158,35 +112,7 @@ async function startDatabase(base: KawalConfig, teardown: Teardown): Promise<str
     log(`database: ${redactUrl(url)} (new, on the server of DATABASE_URL)`);
     return url;
   }
-  const binDir = findPostgresBinDir();
-  if (binDir) {
-    try {
-      const server = await startPostgresFromBinaries(binDir);
-      teardown.add('PostgreSQL', () => server.stop());
-      log(`database: throwaway ${server.description}`);
-      return await createDatabase(server.adminUrl, teardown);
-    } catch (err) {
-      log(`PostgreSQL from ${binDir} did not start, falling back to PGlite: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kawal-bench-pglite-'));
-  teardown.add('PGlite data', async () => rmSync(dataDir, { recursive: true, force: true }));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: prefixedLogger('postgres', process.stderr), maxConnections: 40 });
-  teardown.add('PGlite', () => server.stop());
-  log(`database: throwaway PGlite in ${dataDir} (no PostgreSQL binaries; PGlite runs one query at a time, so expect lower figures)`);
-  return server.url;
-}
-
-/** The API's checksum of a template (TemplatesService): SHA-256 of canonical JSON, so its boot-time publish finds it identical. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return startThrowawayDatabase(teardown, (adminUrl) => createDatabase(adminUrl, teardown));
 }
 
 interface Seeded {
@@ -202,8 +128,9 @@ interface Seeded {
  * the lurah heads 63.72.01.1001, the camat reviews 63.72.01.
  */
 async function seed(url: string, config: KawalConfig, cases: number): Promise<Seeded> {
-  const definition = parseTemplate(YAML.parse(readFileSync(path.join(config.templatesDir, 'kawal-slice.v1.yaml'), 'utf8')));
-  const checksum = createHash('sha256').update(canonical(definition)).digest('hex');
+  const definition = loadSliceTemplate(config);
+  // The API's checksum, so that its boot-time publish of the same template finds it identical.
+  const checksum = templateChecksum(definition);
   const passwordHash = await argon2.hash(PASSWORD);
   const today = localDateAt(Date.now(), TIME_ZONE);
   const programmeId = randomUUID();
@@ -429,18 +356,7 @@ export async function apiBench(argv: string[]): Promise<string[]> {
   const options = parseArgs(argv);
   const base = loadConfig();
   const teardown = new Teardown();
-  let interrupted: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) {
-      log(`${signal} again: exiting without cleaning up`);
-      process.exit(130);
-    }
-    interrupted = signal;
-    log(`${signal} received; stopping…`);
-    void teardown.run().finally(() => process.exit(130));
-  };
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const s of signals) process.on(s, onSignal);
+  const signals = new SignalTrap(teardown);
 
   try {
     const tSetup = performance.now();
@@ -454,7 +370,7 @@ export async function apiBench(argv: string[]): Promise<string[]> {
       `note: seeded ${options.cases} kelurahan in ${KECAMATAN} kecamatan, ${options.cases} cases and ${seeded.tasks} tasks in ${secondsSince(tSeed)}s ` +
         `(programme ${seeded.programmeId}; awaiting review: ${seeded.reviewerQueue} under the camat's kecamatan, ${seeded.coordinatorQueue} in the kota)`,
     );
-    if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+    signals.check();
 
     const monitor = new Client({ connectionString: url });
     // A server that goes away (Ctrl-C stops a throwaway one at once) fails the next query; the event must not crash us.
@@ -478,11 +394,11 @@ export async function apiBench(argv: string[]): Promise<string[]> {
       API_HOST: '127.0.0.1',
       API_PORT: String(port),
     });
-    const nestListeners = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+    const nestListeners = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
     const app: INestApplication = await createApiApp(config);
-    // The signals are the bench's (onSignal, then the teardown closes the app). Nest's shutdown hooks would also
-    // close the app and then raise the signal again, which onSignal would take for a second Ctrl-C.
-    for (const s of signals) for (const l of process.listeners(s)) if (!nestListeners.get(s)!.has(l)) process.removeListener(s, l as NodeJS.SignalsListener);
+    // The signals are the bench's (SignalTrap, then the teardown closes the app). Nest's shutdown hooks would also
+    // close the app and then raise the signal again, which SignalTrap would take for a second Ctrl-C.
+    for (const s of SIGNALS) for (const l of process.listeners(s)) if (!nestListeners.get(s)!.has(l)) process.removeListener(s, l as NodeJS.SignalsListener);
     teardown.add('API', () => app.close());
     await app.listen(port, '127.0.0.1');
     teardown.add('load generator', async () => activeLoad?.terminate());
@@ -527,7 +443,7 @@ export async function apiBench(argv: string[]): Promise<string[]> {
 
     const lines: string[] = [];
     for (const e of endpoints) {
-      if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+      signals.check();
       const first = await getJson(`${api}${e.path}`, e.token);
       if (first.status !== 200) throw new Error(`${e.name}: GET ${e.path} as ${e.as} answered ${first.status}, not 200: ${first.text.slice(0, 500)}`);
       const wrong = e.check(first.body);
@@ -559,12 +475,12 @@ export async function apiBench(argv: string[]): Promise<string[]> {
     return lines;
   } catch (err) {
     // Ctrl-C stops the load worker, which fails the run: say why.
-    throw interrupted ? new Error(`interrupted by ${interrupted}`) : err;
+    throw signals.interrupted ? new Error(`interrupted by ${signals.interrupted}`) : err;
   } finally {
-    // After a signal the teardown is already running (onSignal); wait for it rather than let main() exit under it.
+    // After a signal the teardown is already running (SignalTrap); wait for it rather than let main() exit under it.
     const t = performance.now();
     await teardown.run();
-    if (!interrupted) log(`stopped everything in ${secondsSince(t)}s`);
-    for (const s of signals) process.removeListener(s, onSignal);
+    if (!signals.interrupted) log(`stopped everything in ${secondsSince(t)}s`);
+    signals.release();
   }
 }

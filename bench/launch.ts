@@ -13,31 +13,20 @@
  * on external services the bench terminates its workflows and deletes its programme (units are kept for reuse).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import YAML from 'yaml';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { caseWorkflowId, programmeWorkflowId, type ProgrammeWorkflowInput } from '@kawal/contracts';
 import { KawalConfig, loadConfig, temporalConnectionOptions } from '@kawal/config';
 import { createPrismaClient, type PrismaClient } from '@kawal/database';
 import { localDateAt } from '@kawal/domain';
-import { parseTemplate } from '@kawal/templates';
 import { Mailer } from '@kawal/mail';
-import { LogFn, prefixedLogger, redactUrl, startEmbeddedPostgres, startTemporalDevServer } from '@kawal/runtime';
+import { prefixedLogger, redactUrl, startTemporalDevServer } from '@kawal/runtime';
 import { createActivities } from '../activities';
 import { workflowCodeOptions } from '../apps/worker/src/workflow-bundle';
 import { applyMigrations } from '../libs/database/src/migrations';
-import { findPostgresBinDir, startPostgresFromBinaries } from '../test/support/postgres-server';
 import { UsageError } from './index';
-
-const log: LogFn = prefixedLogger('bench', process.stderr);
-
-const KOTA = { code: '63.72', name: 'Kota Banjarbaru' };
-const TIME_ZONE = 'Asia/Makassar' as const; // Kalimantan Selatan: WITA
+import { KOTA, SignalTrap, TIME_ZONE, Teardown, freePort, loadSliceTemplate, log, parseWholeNumberOptions, secondsSince, startThrowawayDatabase } from './support';
 /** Kemendagri kelurahan codes are 1001..1999 within a kecamatan, so the units are spread over as many kecamatan as needed. */
 const PER_KECAMATAN = 999;
 const MAX_UNITS = 99 * PER_KECAMATAN;
@@ -65,40 +54,18 @@ interface LaunchOptions {
 }
 
 function parseArgs(argv: string[]): LaunchOptions {
-  const options: Partial<LaunchOptions> = {};
-  const int = (flag: string, raw: string | undefined, min: number, max: number): number => {
-    const n = Number(raw);
-    if (raw === undefined || !/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max} (got ${raw ?? 'nothing'})`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--units') options.units = int(flag, value(), 1, MAX_UNITS);
-    else if (flag === '--batch-size') options.batchSize = int(flag, value(), 1, 10_000);
-    else if (flag === '--max-cached-workflows') options.maxCachedWorkflows = int(flag, value(), 2, 1_000_000);
-    else if (flag === '--max-workflow-tasks') options.maxWorkflowTasks = int(flag, value(), 2, 10_000);
-    else if (flag === '--max-activities') options.maxActivities = int(flag, value(), 1, 10_000);
-    else throw new UsageError(`unknown option ${argv[i]}`);
-  }
-  if (options.units === undefined) throw new UsageError('--units is required');
-  return options as LaunchOptions;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close((err) => (err ? reject(err) : resolve(port)));
-    });
+  const options = parseWholeNumberOptions(argv, {
+    units: { flag: '--units', min: 1, max: MAX_UNITS },
+    batchSize: { flag: '--batch-size', min: 1, max: 10_000 },
+    maxCachedWorkflows: { flag: '--max-cached-workflows', min: 2, max: 1_000_000 },
+    maxWorkflowTasks: { flag: '--max-workflow-tasks', min: 2, max: 10_000 },
+    maxActivities: { flag: '--max-activities', min: 1, max: 10_000 },
   });
+  if (options.units === undefined) throw new UsageError('--units is required');
+  return { ...options, units: options.units };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const secondsSince = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
 
 /** Runs `each` over `items` with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, each: (item: T) => Promise<void>): Promise<void> {
@@ -144,37 +111,6 @@ class WorkerLog {
 
 const workerLog = new WorkerLog();
 
-/** Cleanups run last-in first-out, each awaited and bounded; failures are reported, not thrown. */
-class Teardown {
-  private readonly steps: Array<{ name: string; run: () => Promise<unknown>; timeoutMs: number }> = [];
-  private running?: Promise<void>;
-
-  add(name: string, run: () => Promise<unknown>, timeoutMs = 30_000): void {
-    this.steps.push({ name, run, timeoutMs });
-  }
-
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      for (const step of this.steps.reverse()) {
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          await Promise.race([
-            step.run(),
-            new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`did not finish within ${step.timeoutMs / 1000}s`)), step.timeoutMs);
-            }),
-          ]);
-        } catch (err) {
-          log(`stopping ${step.name} failed: ${(err as Error).message}`);
-        } finally {
-          if (timer) clearTimeout(timer);
-        }
-      }
-    })();
-    return this.running;
-  }
-}
-
 interface Database {
   url: string;
   external: boolean;
@@ -185,23 +121,7 @@ async function startDatabase(config: KawalConfig, teardown: Teardown): Promise<D
     log(`database: DATABASE_URL (${redactUrl(config.database.url)})`);
     return { url: config.database.url, external: true };
   }
-  const binDir = findPostgresBinDir();
-  if (binDir) {
-    try {
-      const server = await startPostgresFromBinaries(binDir);
-      teardown.add('PostgreSQL', () => server.stop());
-      log(`database: throwaway ${server.description}`);
-      return { url: server.adminUrl, external: false };
-    } catch (err) {
-      log(`PostgreSQL from ${binDir} did not start, falling back to PGlite: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kawal-bench-pglite-'));
-  teardown.add('PGlite data', async () => rmSync(dataDir, { recursive: true, force: true }));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: prefixedLogger('postgres', process.stderr), maxConnections: 40 });
-  teardown.add('PGlite', () => server.stop());
-  log(`database: throwaway PGlite in ${dataDir} (no PostgreSQL binaries; PGlite runs one query at a time, so expect lower figures)`);
-  return { url: server.url, external: false };
+  return { url: await startThrowawayDatabase(teardown), external: false };
 }
 
 interface Temporal {
@@ -237,7 +157,7 @@ function kelurahanCode(i: number): { kecamatan: string; code: string } {
  * coordinator, the programme and N case rows. Existing units, template and coordinator are reused (DATABASE_URL).
  */
 async function seed(prisma: PrismaClient, config: KawalConfig, units: number): Promise<{ programmeId: string }> {
-  const definition = parseTemplate(YAML.parse(readFileSync(path.join(config.templatesDir, 'kawal-slice.v1.yaml'), 'utf8')));
+  const definition = loadSliceTemplate(config);
   await prisma.template.createMany({
     data: [{ key: definition.key, version: definition.version, name: definition.name.id, definition: definition as never, checksum: 'bench', publishedAt: new Date() }],
     skipDuplicates: true,
@@ -319,18 +239,7 @@ export async function launchBench(argv: string[]): Promise<string> {
   const options = parseArgs(argv);
   const config = loadConfig();
   const teardown = new Teardown();
-  let interrupted: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) {
-      log(`${signal} again: exiting without cleaning up`);
-      process.exit(130);
-    }
-    interrupted = signal;
-    log(`${signal} received; stopping…`);
-    void teardown.run().finally(() => process.exit(130));
-  };
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const s of signals) process.on(s, onSignal);
+  const signals = new SignalTrap(teardown);
 
   try {
     // Before any connection exists: the SDK's logs go to stderr, and signals are ours (worker shutdown is in teardown).
@@ -427,7 +336,7 @@ export async function launchBench(argv: string[]): Promise<string> {
     let lastChange = performance.now();
     let lastProgress = performance.now();
     while (recorded < options.units) {
-      if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+      signals.check();
       if (workerError) throw new Error(`the worker stopped: ${workerError.message}`);
       await sleep(POLL_MS);
       const now = await poll.case.count({ where: { programmeId, version: { gt: 0 } } });
@@ -460,11 +369,11 @@ export async function launchBench(argv: string[]): Promise<string> {
 
     return `launch units=${options.units} seconds=${seconds.toFixed(1)} cases_per_second=${(options.units / seconds).toFixed(1)} max_history_events=${maxEvents}`;
   } finally {
-    if (!interrupted) {
+    if (!signals.interrupted) {
       const t = performance.now();
       await teardown.run();
       log(`stopped everything in ${secondsSince(t)}s`);
     }
-    for (const s of signals) process.removeListener(s, onSignal);
+    signals.release();
   }
 }

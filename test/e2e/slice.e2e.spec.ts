@@ -1,70 +1,21 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import * as os from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '@kawal/config';
 import { localDateAt } from '@kawal/domain';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { freePort } from '../support/ports';
-import { TestDatabase, createTestDatabase } from '../support/postgres';
-import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
-import { createLocalDevEnv, uniqueTaskQueue } from '../support/temporal';
+import { ApiStack, TEST_PASSWORD, startApiStack } from '../support/api-stack';
 
 /**
  * The vertical slice end to end, over HTTP, with every real part: the Temporal dev server, PostgreSQL, an SMTP
  * server over TCP, the real worker process module and the real API application.
  */
 describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
-  let env: TestWorkflowEnvironment;
-  let db: TestDatabase;
-  let smtp: SmtpReceiver;
-  let worker: INestApplicationContext;
-  let api: INestApplication;
-  let base: string;
-  let evidenceDir: string;
+  let stack: ApiStack;
   const MAX_BYTES = 64 * 1024;
 
   /** Signs in as the administrator unless the headers say who (as(...)) or `anonymous`. */
-  const call = async (method: string, url: string, body?: unknown, given: Record<string, string> | Promise<Record<string, string>> = {}) => {
-    const { ...resolved } = await given;
-    if (resolved.authorization === 'none') delete resolved.authorization;
-    else resolved.authorization ??= `Bearer ${await tokenFor(ADMIN)}`;
-    const headers = resolved;
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json', ...headers } : headers,
-      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
-    return { status: res.status, body: json, headers: res.headers };
-  };
-  const ADMIN = 'admin@kawal.test';
-  const PASSWORD = 'rahasia-kawal-2027';
-  const tokens = new Map<string, Promise<string>>();
-  /** A real password sign-in per person, once. */
-  const tokenFor = (email: string): Promise<string> => {
-    if (!tokens.has(email)) {
-      tokens.set(
-        email,
-        fetch(`${base}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) }).then(async (r) => {
-          if (r.status !== 201) throw new Error(`sign-in as ${email}: ${r.status} ${await r.text()}`);
-          return ((await r.json()) as { token: string }).token;
-        }),
-      );
-    }
-    return tokens.get(email)!;
-  };
-  const as = async (email: string) => ({ authorization: `Bearer ${await tokenFor(email)}` });
+  const call = (method: string, url: string, body?: unknown, headers?: Record<string, string> | Promise<Record<string, string>>) => stack.call(method, url, body, headers);
+  /** Headers of a real password sign-in as this person (once per person). */
+  const as = (email: string) => stack.as(email);
   const anonymous = { authorization: 'none' };
   const fileForm = (content: Buffer, name: string, type = 'application/octet-stream') => {
     const form = new FormData();
@@ -73,41 +24,14 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
   };
   /** Ids the story carries from one step to the next (the tests of this file run in order). */
   const story: { programmeId?: string; case1?: string; case2?: string } = {};
-  const storedFiles = () => (readdirSync(evidenceDir, { recursive: true }) as string[]).filter((f) => statSync(path.join(evidenceDir, f)).isFile());
+  const storedFiles = () => (readdirSync(stack.evidenceDir, { recursive: true }) as string[]).filter((f) => statSync(path.join(stack.evidenceDir, f)).isFile());
 
   beforeAll(async () => {
-    [env, db, smtp] = await Promise.all([createLocalDevEnv(), createTestDatabase(), startSmtpReceiver()]);
-    evidenceDir = mkdtempSync(path.join(os.tmpdir(), 'kawal-evidence-'));
-    const port = await freePort();
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '5',
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('e2e'),
-      SMTP_URL: `smtp://${smtp.host}:${smtp.port}`,
-      MAIL_FROM: 'Kawal <kawal@kawal.test>',
-      API_PORT: String(port),
-      PUBLIC_BASE_URL: 'http://kawal.test',
-      EVIDENCE_DIR: evidenceDir,
-      EVIDENCE_MAX_BYTES: String(MAX_BYTES),
-      KAWAL_ADMIN_EMAIL: ADMIN,
-      KAWAL_ADMIN_PASSWORD: PASSWORD,
-    });
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
-    api = await createApiApp(config);
-    await api.listen(port, '127.0.0.1');
-    base = `http://127.0.0.1:${port}`;
+    stack = await startApiStack({ env: { EVIDENCE_MAX_BYTES: String(MAX_BYTES) } });
   });
 
   afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await Promise.all([env?.teardown(), smtp?.close()]);
-    await db?.drop();
-    rmSync(evidenceDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('reports every dependency up on /health and serves OpenAPI and Swagger UI', async () => {
@@ -121,7 +45,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(spec.status).toBe(200);
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/health', '/programmes', '/programmes/{id}', '/cases/{id}/tasks/{taskKey}/evidence', '/cases/{id}/tasks/{taskKey}/review']));
-    const docs = await fetch(`${base}/docs`);
+    const docs = await fetch(`${stack.base}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
   });
@@ -140,7 +64,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(english.body.title).toBe('Invalid input');
     expect(english.body.errors[0].field).toBe('kind');
 
-    const malformed = await fetch(`${base}/units`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
+    const malformed = await fetch(`${stack.base}/units`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { code: string }).code).toBe('MALFORMED_REQUEST');
 
@@ -168,9 +92,9 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
       const unit = await call('POST', '/units', { code: `63.72.01.100${i + 1}`, name, kind: 'KELURAHAN', parentCode: '63.72.01' });
       expect(unit.status).toBe(201);
       expect(unit.body.timeZone).toBe('Asia/Makassar');
-      expect((await call('POST', '/people', { email: `lurah${i + 1}@banjarbarukota.go.id`, name: `Lurah ${name}`, roles: [{ role: 'UNIT_HEAD', unitCode: `63.72.01.100${i + 1}` }], password: PASSWORD })).status).toBe(201);
+      expect((await call('POST', '/people', { email: `lurah${i + 1}@banjarbarukota.go.id`, name: `Lurah ${name}`, roles: [{ role: 'UNIT_HEAD', unitCode: `63.72.01.100${i + 1}` }], password: TEST_PASSWORD })).status).toBe(201);
     }
-    expect((await call('POST', '/people', { email: 'organisasi@banjarbarukota.go.id', name: 'Bagian Organisasi', roles: [{ role: 'COORDINATOR', unitCode: '63.72' }], password: PASSWORD })).status).toBe(201);
+    expect((await call('POST', '/people', { email: 'organisasi@banjarbarukota.go.id', name: 'Bagian Organisasi', roles: [{ role: 'COORDINATOR', unitCode: '63.72' }], password: TEST_PASSWORD })).status).toBe(201);
 
     // The built-in template was published at boot.
     const templates = await call('GET', '/templates');
@@ -209,7 +133,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(page2.body.nextCursor).toBeNull();
     const cases = [...page1.body.items, ...page2.body.items];
     for (const c of cases) {
-      const description = await env.client.workflow.getHandle(c.workflowId).describe();
+      const description = await stack.env.client.workflow.getHandle(c.workflowId).describe();
       expect(description.status.name).toBe('RUNNING');
       expect(c.tasks.map((t: { state: string }) => t.state)).toEqual(['OPEN', 'OPEN']);
     }
@@ -235,7 +159,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(upload.status).toBe(201);
     expect(upload.body).toMatchObject({ sha256: createHash('sha256').update(pdf).digest('hex'), sizeBytes: pdf.length, mediaType: 'application/pdf', filename: 'standar pelayanan.pdf' });
     expect(storedFiles()).toHaveLength(1);
-    const download = await fetch(`${base}/evidence/${upload.body.id}/content`, { headers: await as('organisasi@banjarbarukota.go.id') });
+    const download = await fetch(`${stack.base}/evidence/${upload.body.id}/content`, { headers: await as('organisasi@banjarbarukota.go.id') });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
@@ -261,7 +185,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(returned.status).toBe(200);
     expect(returned.body.task).toMatchObject({ state: 'RETURNED', lastComment: 'Lampirkan SK penetapan standar pelayanan.' });
 
-    const [returnedMail] = await smtp.waitFor(1, 20_000);
+    const [returnedMail] = await stack.smtp.waitFor(1, 20_000);
     expect(returnedMail.subject).toBe('[Kawal] Dikembalikan untuk perbaikan: "Unggah dokumen standar pelayanan"');
     expect(JSON.stringify(returnedMail.to)).toContain('lurah1@banjarbarukota.go.id');
     expect(returnedMail.text).toContain('Lampirkan SK penetapan standar pelayanan.');
@@ -274,7 +198,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(approved.body.task.state).toBe('APPROVED');
     const again = await call('POST', `${taskUrl}/review`, { decision: 'approve', level: 1 }, as('organisasi@banjarbarukota.go.id'));
     expect([again.status, again.body.code]).toEqual([409, 'INVALID_STATE']);
-    const mails = await smtp.waitFor(2, 20_000);
+    const mails = await stack.smtp.waitFor(2, 20_000);
     expect(mails[1].subject).toBe('[Kawal] Disetujui: "Unggah dokumen standar pelayanan"');
 
     // The read model shows it.
@@ -292,7 +216,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     const lurah1 = as('lurah1@banjarbarukota.go.id');
     const koordinator = as('organisasi@banjarbarukota.go.id');
     const maklumat = `/cases/${case1}/tasks/maklumat-pelayanan`;
-    smtp.clear();
+    stack.smtp.clear();
 
     // Extension: validated, scoped to the unit, decided by the coordinator (who is emailed about the request).
     const badDays = await call('POST', `${maklumat}/extension-request`, { workingDays: 0, reason: 'x' }, lurah1);
@@ -311,7 +235,7 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(decided.body.task.extensionRequested).toBe(false);
     const none = await call('POST', `${maklumat}/extension-decision`, { approve: false, comment: 'x' }, koordinator);
     expect([none.status, none.body.code]).toEqual([409, 'NO_EXTENSION_REQUEST']);
-    const requestMail = (await smtp.waitFor(2, 20_000)).find((m) => JSON.stringify(m.to).includes('organisasi@banjarbarukota.go.id'));
+    const requestMail = (await stack.smtp.waitFor(2, 20_000)).find((m) => JSON.stringify(m.to).includes('organisasi@banjarbarukota.go.id'));
     expect(requestMail?.text).toContain('Papan maklumat sedang dicetak');
 
     // Waive the last open task of case 1: the case completes and can be signed off, by the coordinator only.

@@ -144,7 +144,7 @@ describe('programme workflow with real activities (time-skipping server, Postgre
     // The programme's own chain: each action once when accepted, once when it had reached every case.
     const own = await eventually(async () => {
       const rows = await prisma.auditEvent.findMany({ where: { chain: `programme:${programmeId}` }, orderBy: { seq: 'asc' } });
-      return rows.length === 8 ? rows : null;
+      return rows.length === 8 ? rows : undefined;
     }, 'the programme audit chain');
     expect(own.map((a) => [a.action, (a.after as { state: string }).state]).sort()).toEqual(
       ['extend', 'suspend', 'resume', 'close'].flatMap((k) => [[`programme.${k}`, 'accepted'], [`programme.${k}`, 'reached every case']]).sort(),

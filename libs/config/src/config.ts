@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
+import type { S3StorageSettings } from '@kawal/storage';
 import { envSchema, Env } from './env.schema';
 
 /** A configuration problem, described in one line naming the variable and the rule. */
@@ -66,15 +67,7 @@ export interface KawalConfig {
     dir: string;
     maxBytes: number;
     /** Set when EVIDENCE_S3_BUCKET is: evidence goes to that bucket instead of `dir`. */
-    s3: null | {
-      endpoint?: string;
-      region: string;
-      bucket: string;
-      prefix: string;
-      forcePathStyle: boolean;
-      accessKeyId?: string;
-      secretAccessKey?: string;
-    };
+    s3: null | S3StorageSettings;
   };
 }
 

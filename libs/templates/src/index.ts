@@ -1,1 +1,2 @@
 export * from './template-schema';
+export * from './checksum';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import * as argon2 from 'argon2';
+import * as argon2 from '@node-rs/argon2';
 import { AppConfig } from '@kawal/config';
 import { PrismaService, db } from '@kawal/database';
 import { Mailer, renderAccountMessage } from '@kawal/mail';

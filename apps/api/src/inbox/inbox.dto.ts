@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { CursorPageQueryDto, PageRules } from '../common/pagination';
 
 export const INBOX_ACTIONS = ['work', 'review', 'decide'] as const;
 export type InboxAction = (typeof INBOX_ACTIONS)[number];
 
-export class InboxQueryDto {
+export const INBOX_PAGE: PageRules = { cursorMaxLength: 300, maxLimit: 200, defaultLimit: 50 };
+
+export class InboxQueryDto extends CursorPageQueryDto(INBOX_PAGE) {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only tasks of this programme' })
   @IsOptional()
   @IsUUID()
@@ -26,20 +29,6 @@ export class InboxQueryDto {
   @IsOptional()
   @IsIn(INBOX_ACTIONS)
   action?: InboxAction;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 export class InboxItemDto {

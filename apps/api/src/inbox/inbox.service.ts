@@ -3,8 +3,8 @@ import { PrismaService, db } from '@kawal/database';
 import type { Actor } from '../auth/actor';
 import { AccessService } from '../access/access.service';
 import { CASE_POLICY } from '../access/policy';
-import { ApiError } from '../common/api-error';
-import { InboxAction, InboxItemDto, InboxPageDto, InboxQueryDto } from './inbox.dto';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import { INBOX_PAGE, InboxAction, InboxItemDto, InboxPageDto, InboxQueryDto } from './inbox.dto';
 
 const { sql, join, empty, raw } = db.Prisma;
 
@@ -28,13 +28,10 @@ interface Row {
 }
 
 /** Keyset cursor over (due date nulls last, task id): stable while rows are inserted or change elsewhere. */
-const encodeCursor = (due: Date | null, id: string) => Buffer.from(`${due ? due.toISOString().slice(0, 10) : '-'}|${id}`, 'utf8').toString('base64url');
+const encodeInboxCursor = (due: Date | null, id: string) => encodeCursor([due ? due.toISOString().slice(0, 10) : '-', id]);
 
-function decodeCursor(cursor: string): { due: string | null; id: string } {
-  const [due, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || !(due === '-' || /^\d{4}-\d{2}-\d{2}$/.test(due ?? ''))) {
-    throw ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
-  }
+function decodeInboxCursor(cursor: string): { due: string | null; id: string } {
+  const [due, id] = decodeCursor(cursor, 2, ([due, id]) => /^[0-9a-f-]{36}$/.test(id) && (due === '-' || /^\d{4}-\d{2}-\d{2}$/.test(due)));
   return { due: due === '-' ? null : due, id };
 }
 
@@ -55,8 +52,8 @@ export class InboxService {
   ) {}
 
   async list(actor: Actor, q: InboxQueryDto): Promise<InboxPageDto> {
-    const limit = q.limit ?? 50;
-    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    const limit = q.limit ?? INBOX_PAGE.defaultLimit;
+    const after = q.cursor ? decodeInboxCursor(q.cursor) : null;
     const me = actor.personId;
     const want = (a: InboxAction) => !q.action || q.action === a;
     const workUnits = actor.grants.filter((g) => g.unitId !== null && (CASE_POLICY['task.work'].atUnit as readonly string[]).includes(g.role)).map((g) => g.unitId as string);
@@ -142,7 +139,7 @@ export class InboxService {
           lastComment: r.last_comment,
         }),
       ),
-      nextCursor: rows.length > limit ? encodeCursor(last.due_date, last.id) : null,
+      nextCursor: rows.length > limit ? encodeInboxCursor(last.due_date, last.id) : null,
     };
   }
 }

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CursorPageQueryDto, PageRules } from '../common/pagination';
 
 export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED', 'DEAD'] as const;
 
-export class NotificationQueryDto {
+export const NOTIFICATIONS_PAGE: PageRules = { cursorMaxLength: 500, maxLimit: 500, defaultLimit: 50 };
+
+export class NotificationQueryDto extends CursorPageQueryDto(NOTIFICATIONS_PAGE) {
   @ApiPropertyOptional({ enum: NOTIFICATION_STATUSES, description: 'FAILED = being retried; DEAD = given up on' })
   @IsOptional()
   @IsIn(NOTIFICATION_STATUSES)
@@ -20,20 +22,6 @@ export class NotificationQueryDto {
   @IsString()
   @MaxLength(50)
   kind?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 export class NotificationDto {

@@ -4,17 +4,13 @@ import { ApiError } from '../common/api-error';
 import { AccessService } from '../access/access.service';
 import { LOG_READERS } from '../access/policy';
 import type { Actor } from '../auth/actor';
-import { NotificationDto, NotificationPageDto, NotificationQueryDto } from './notification.dto';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import { NOTIFICATIONS_PAGE, NotificationDto, NotificationPageDto, NotificationQueryDto } from './notification.dto';
 
-const encodeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) {
-    throw ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
-  }
-  return { createdAt, id };
+/** Notification pages: keyset on (created_at desc, id desc). */
+function decodeNotificationCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = decodeCursor(cursor, 2, ([at, id]) => id !== '' && !Number.isNaN(new Date(at).getTime()));
+  return { createdAt: new Date(at), id };
 }
 
 /** The notification log: what was sent to whom and when, and what failed (newest first). */
@@ -29,8 +25,8 @@ export class NotificationsService {
     if (!this.access.holdsAnywhere(actor, LOG_READERS)) {
       throw ApiError.forbidden({ id: 'Log notifikasi hanya untuk koordinator dan admin.', en: 'The notification log is for coordinators and admins.' });
     }
-    const limit = q.limit ?? 50;
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const limit = q.limit ?? NOTIFICATIONS_PAGE.defaultLimit;
+    const after = q.cursor ? decodeNotificationCursor(q.cursor) : undefined;
     const rows = await this.prisma.notification.findMany({
       where: {
         ...(q.status ? { status: q.status } : {}),
@@ -56,6 +52,6 @@ export class NotificationsService {
       sentAt: n.sentAt ? n.sentAt.toISOString() : null,
     }));
     const last = page[page.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
   }
 }

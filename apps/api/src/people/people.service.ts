@@ -7,7 +7,8 @@ import { AuthService, assertPasswordRules } from '../auth/auth.service';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/api-error';
 import { UnitsRepository } from '../units/units.repository';
-import { CreatePersonDto, PeopleQueryDto, PersonDto, PersonPageDto, RoleAssignmentDto, SessionsRevokedDto, UpdatePersonDto } from './person.dto';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import { CreatePersonDto, PEOPLE_PAGE, PeopleQueryDto, PersonDto, PersonPageDto, RoleAssignmentDto, SessionsRevokedDto, UpdatePersonDto } from './person.dto';
 import { PeopleRepository } from './people.repository';
 
 /** Roles that may list and look up people (in their scope). */
@@ -30,14 +31,8 @@ const snapshot = (p: PersonRow) => {
 };
 
 const PERSON_TEXT = { id: 'Orang', en: 'Person' };
-const encodeCursor = (email: string) => Buffer.from(email, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const email = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!email || encodeCursor(email) !== cursor) {
-    throw ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
-  }
-  return email;
-}
+/** People pages: keyset on the email; a cursor must be the exact encoding of an email. */
+const decodePersonCursor = (cursor: string): string => decodeCursor(cursor, 1, ([email]) => email !== '' && encodeCursor([email]) === cursor)[0];
 
 const isGlobal = (actor: Actor, roles: readonly Role[]) => actor.grants.some((g) => roles.includes(g.role) && g.unitId === null);
 const grantKey = (g: { role: string; unitId: string | null }) => `${g.role}/${g.unitId ?? '*'}`;
@@ -245,16 +240,16 @@ export class PeopleService {
     if (scope.length === 0) {
       throw ApiError.forbidden({ id: `${actor.email} tidak berwenang melihat daftar orang: hanya administrator dan koordinator.`, en: `${actor.email} may not list people: administrators and coordinators only.` });
     }
-    const limit = q.limit ?? 100;
+    const limit = q.limit ?? PEOPLE_PAGE.defaultLimit;
     const rows = await this.repo.page({
       scope: scope.includes(null) ? null : (scope as string[]),
       unitCode: q.unitCode,
       role: q.role as db.Role | undefined,
       q: q.q,
-      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      after: q.cursor ? decodePersonCursor(q.cursor) : undefined,
       limit,
     });
     const page = rows.slice(0, limit);
-    return { items: page.map(toDto), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].email) : null };
+    return { items: page.map(toDto), nextCursor: rows.length > limit ? encodeCursor([page[page.length - 1].email]) : null };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { CursorPageQueryDto, PageRules } from '../common/pagination';
 
 export const ROLES = ['ADMIN', 'COORDINATOR', 'REVIEWER', 'UNIT_HEAD', 'UNIT_STAFF', 'OBSERVER'] as const;
 export type RoleName = (typeof ROLES)[number];
@@ -66,7 +67,9 @@ export class ReplaceRolesDto {
   roles!: RoleAssignmentDto[];
 }
 
-export class PeopleQueryDto {
+export const PEOPLE_PAGE: PageRules = { cursorMaxLength: 500, maxLimit: 500, defaultLimit: 100 };
+
+export class PeopleQueryDto extends CursorPageQueryDto(PEOPLE_PAGE) {
   @ApiPropertyOptional({ example: '63.72.01.1001', description: 'Only people holding a role on exactly this unit' })
   @IsOptional()
   @IsString()
@@ -84,20 +87,6 @@ export class PeopleQueryDto {
   @IsNotEmpty()
   @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 export class PersonPageDto {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { isLocalDate } from '@kawal/domain';
+import { CursorPageQueryDto, PageRules } from '../common/pagination';
 import { UNIT_KINDS, UnitKind } from '../units/unit.dto';
 
 @ValidatorConstraint({ name: 'isLocalDate' })
@@ -204,24 +205,10 @@ export class ProgrammeSummaryDto {
   @ApiProperty({ example: '2027-01-03T01:15:00.000Z', description: 'When the programme was launched (UTC)' }) createdAt!: string;
 }
 
-/** A cursor (nextCursor of the previous page) and a page size. */
-export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
+/** The programme list and a programme's case list page alike. */
+export const PROGRAMMES_PAGE: PageRules = { cursorMaxLength: 500, maxLimit: 500, defaultLimit: 50 };
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
-
-export class ProgrammeListQueryDto extends PageQueryDto {
+export class ProgrammeListQueryDto extends CursorPageQueryDto(PROGRAMMES_PAGE) {
   @ApiPropertyOptional({ enum: PROGRAMME_STATUSES, description: 'Only programmes in this status' })
   @IsOptional()
   @IsIn(PROGRAMME_STATUSES)
@@ -240,7 +227,7 @@ export class ProgrammePageDto {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next (older) page; null on the last page' }) nextCursor!: string | null;
 }
 
-export class CaseListQueryDto extends PageQueryDto {
+export class CaseListQueryDto extends CursorPageQueryDto(PROGRAMMES_PAGE) {
   @ApiPropertyOptional({ description: 'true: only cases with an overdue task (not yet approved or waived); false: only cases without one' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))

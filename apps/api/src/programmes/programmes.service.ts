@@ -5,6 +5,7 @@ import { TemplateDefinition, countByState, localDateAt, unitTimeZone } from '@ka
 import { ProgrammeReport, ProgrammeReportRow, programmeReportCsv, programmeReportXlsx } from '@kawal/reports';
 import { ApiError, isUuid } from '../common/api-error';
 import type { Locale } from '../common/locale';
+import { decodeCursor, encodeCursor } from '../common/pagination';
 import { toCaseTaskDto } from '../cases/case.mapper';
 import { AccessService } from '../access/access.service';
 import { LAUNCHERS, PROGRAMME_READERS } from '../access/policy';
@@ -20,6 +21,7 @@ import {
   JoinUnitsDto,
   LaunchProgrammeDto,
   MAX_UNITS_PER_LAUNCH,
+  PROGRAMMES_PAGE,
   ParentBreakdownDto,
   ProgrammeActionDto,
   ProgrammeActionResultDto,
@@ -60,23 +62,13 @@ const fromListRow = (r: ProgrammeListRow): ProgrammeSummaryDto => ({
   createdAt: r.created_at.toISOString(),
 });
 
-const invalidCursor = () => ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
-
 /** Case pages: keyset on the case workflow id (which, within a programme, orders by unit code). */
-const encodeCaseCursor = (workflowId: string) => Buffer.from(workflowId, 'utf8').toString('base64url');
-function decodeCaseCursor(cursor: string): string {
-  const workflowId = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!workflowId.startsWith('kawal-case/')) throw invalidCursor();
-  return workflowId;
-}
+const decodeCaseCursor = (cursor: string): string => decodeCursor(cursor, 1, ([workflowId]) => workflowId.startsWith('kawal-case/'))[0];
 
 /** Programme pages: keyset on (created_at desc, id desc), stable while programmes are launched meanwhile. */
-const encodeProgrammeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
 function decodeProgrammeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (rest.length > 0 || !id || !isUuid(id) || Number.isNaN(createdAt.getTime())) throw invalidCursor();
-  return { createdAt, id };
+  const [at, id] = decodeCursor(cursor, 2, ([at, id, ...rest]) => rest.length === 0 && isUuid(id) && !Number.isNaN(new Date(at).getTime()));
+  return { createdAt: new Date(at), id };
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
@@ -296,7 +288,7 @@ export class ProgrammesService {
    * COORDINATOR, OBSERVER), those with a case in the subtree of a unit where they hold it; a global grant sees all.
    */
   async list(actor: Actor, q: ProgrammeListQueryDto): Promise<ProgrammePageDto> {
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? PROGRAMMES_PAGE.defaultLimit;
     const after = q.cursor ? decodeProgrammeCursor(q.cursor) : null;
     const scope = this.access.scopeOf(actor, PROGRAMME_READERS);
     const visibility: ProgrammeVisibility = scope.includes(null)
@@ -305,7 +297,7 @@ export class ProgrammesService {
     const rows = await this.repo.list(visibility, { status: q.status, q: q.q }, after, limit);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(fromListRow), nextCursor: rows.length > limit && last ? encodeProgrammeCursor(last.created_at, last.id) : null };
+    return { items: page.map(fromListRow), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
   }
 
   /** The dashboard: the progress figures and the same per parent unit, from one aggregate query. */
@@ -364,7 +356,7 @@ export class ProgrammesService {
   async cases(id: string, actor: Actor, q: CaseListQueryDto): Promise<CasePageDto> {
     const programme = await this.find(id);
     await this.access.assertProgramme(actor, programme, 'read');
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? PROGRAMMES_PAGE.defaultLimit;
     const after = q.cursor ? decodeCaseCursor(q.cursor) : undefined;
     const rows = await this.repo.casesPage(id, { overdue: q.overdue, status: q.status, parentCode: q.parentCode }, after, limit);
     const page = rows.slice(0, limit);
@@ -380,7 +372,7 @@ export class ProgrammesService {
         timeZone: c.unit.timeZone,
         tasks: c.tasks.map(toCaseTaskDto),
       })),
-      nextCursor: rows.length > limit ? encodeCaseCursor(page[page.length - 1].workflowId) : null,
+      nextCursor: rows.length > limit ? encodeCursor([page[page.length - 1].workflowId]) : null,
     };
   }
 

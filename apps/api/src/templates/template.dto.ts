@@ -128,18 +128,6 @@ export class TemplateListQueryDto {
   status?: TemplateListStatus;
 }
 
-export const toTemplateDto = (t: TemplateRow): TemplateDto => ({
-  id: t.id,
-  key: t.key,
-  version: t.version,
-  name: t.name,
-  status: statusOf(t),
-  checksum: t.checksum,
-  publishedAt: t.publishedAt?.toISOString() ?? null,
-  createdAt: t.createdAt.toISOString(),
-  definition: t.definition,
-});
-
 export const toTemplateVersionDto = (t: TemplateVersionRow): TemplateVersionDto => ({
   id: t.id,
   key: t.key,
@@ -150,5 +138,7 @@ export const toTemplateVersionDto = (t: TemplateVersionRow): TemplateVersionDto 
   publishedAt: t.publishedAt?.toISOString() ?? null,
   createdAt: t.createdAt.toISOString(),
 });
+
+export const toTemplateDto = (t: TemplateRow): TemplateDto => ({ ...toTemplateVersionDto(t), definition: t.definition });
 
 export const toTemplateCheckDto = (c: TemplateCheck): TemplateCheckDto => c as TemplateCheckDto;

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { TemplateDefinition } from '@kawal/domain';
-import { TemplateValidationError, parseTemplate } from '@kawal/templates';
+import { TemplateValidationError, parseTemplate, templateChecksum } from '@kawal/templates';
 import { AppConfig } from '@kawal/config';
 import YAML from 'yaml';
 import { AccessService } from '../access/access.service';
@@ -34,20 +33,7 @@ export interface TemplateCheck {
   definition: TemplateDefinition;
 }
 
-/** Canonical JSON (sorted keys) so the checksum does not depend on key order or YAML formatting. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const checksumOf = (definition: TemplateDefinition): string => createHash('sha256').update(canonical(definition)).digest('hex');
-const contentOf = (definition: TemplateDefinition): TemplateContent => ({ key: definition.key, version: definition.version, name: definition.name.id, definition, checksum: checksumOf(definition) });
+const contentOf = (definition: TemplateDefinition): TemplateContent => ({ key: definition.key, version: definition.version, name: definition.name.id, definition, checksum: templateChecksum(definition) });
 /** What the audit trail keeps of a version: enough to identify the exact content. */
 const auditView = (t: { key: string; version: number; checksum: string; publishedAt?: Date | null }) => ({
   key: t.key,
@@ -128,7 +114,7 @@ export class TemplatesService implements OnApplicationBootstrap {
   /** A dry run: validates the document and describes it, without storing anything. */
   async check(document: unknown): Promise<TemplateCheck> {
     const definition = this.validate(document);
-    const checksum = checksumOf(definition);
+    const checksum = templateChecksum(definition);
     const stored = await this.repo.find(definition.key, definition.version);
     const phases = definition.phases ?? [];
     return {

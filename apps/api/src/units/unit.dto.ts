@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { TIME_ZONES } from '@kawal/domain';
+import { CursorPageQueryDto, PageRules } from '../common/pagination';
 
 export const UNIT_KINDS = ['PROVINSI', 'KOTA', 'KABUPATEN', 'KECAMATAN', 'KELURAHAN', 'DESA', 'SKPD', 'UPT', 'OTHER'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -68,7 +69,9 @@ export class UpdateUnitDto {
   timeZone?: string;
 }
 
-export class UnitQueryDto {
+export const UNITS_PAGE: PageRules = { cursorMaxLength: 300, maxLimit: 500, defaultLimit: 100 };
+
+export class UnitQueryDto extends CursorPageQueryDto(UNITS_PAGE) {
   @ApiPropertyOptional({ example: '63.72', description: 'Only the direct children of this unit' })
   @IsOptional()
   @IsString()
@@ -92,20 +95,6 @@ export class UnitQueryDto {
   @IsNotEmpty()
   @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 export class UnitDto {

@@ -6,20 +6,15 @@ import { DIRECTORY_ADMINS } from '../access/policy';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/api-error';
-import { CreateUnitDto, UnitDto, UnitKind, UnitPageDto, UnitQueryDto, UpdateUnitDto } from './unit.dto';
+import { decodeCursor, encodeCursor } from '../common/pagination';
+import { CreateUnitDto, UNITS_PAGE, UnitDto, UnitKind, UnitPageDto, UnitQueryDto, UpdateUnitDto } from './unit.dto';
 import { UnitsRepository } from './units.repository';
 
 type UnitRow = NonNullable<Awaited<ReturnType<UnitsRepository['byCode']>>>;
 const toDto = (u: UnitRow): UnitDto => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, parentCode: u.parent?.code ?? null, timeZone: u.timeZone });
 
-const encodeCursor = (code: string) => Buffer.from(code, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const code = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!code || encodeCursor(code) !== cursor) {
-    throw ApiError.invalid([{ field: 'cursor', rule: 'must be a nextCursor returned by this endpoint', message: 'harus nilai nextCursor dari halaman sebelumnya' }]);
-  }
-  return code;
-}
+/** Unit pages: keyset on the unit code; a cursor must be the exact encoding of a code. */
+const decodeUnitCursor = (cursor: string): string => decodeCursor(cursor, 1, ([code]) => code !== '' && encodeCursor([code]) === cursor)[0];
 
 export const isUniqueViolation = (err: unknown): boolean => err instanceof db.Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 
@@ -96,19 +91,19 @@ export class UnitsService {
   }
 
   async list(q: UnitQueryDto): Promise<UnitPageDto> {
-    const limit = q.limit ?? 100;
+    const limit = q.limit ?? UNITS_PAGE.defaultLimit;
     const rows = await this.repo.page({
       parentCode: q.parentCode,
       kind: q.kind as db.UnitKind | undefined,
       under: q.under,
       q: q.q,
-      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      after: q.cursor ? decodeUnitCursor(q.cursor) : undefined,
       limit,
     });
     const page = rows.slice(0, limit);
     return {
       items: page.map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, parentCode: u.parentCode, timeZone: u.timeZone })),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].code) : null,
+      nextCursor: rows.length > limit ? encodeCursor([page[page.length - 1].code]) : null,
     };
   }
 
