@@ -108,6 +108,10 @@ describe('programmes over HTTP: selector launch, visibility, dashboard, cases, e
     ids.a = a.body.id;
     const units = await stack.prisma.case.findMany({ where: { programmeId: ids.a }, select: { unit: { select: { code: true } } } });
     expect(units.map((c) => c.unit.code).sort()).toEqual(['63.72.01.1001', '63.72.01.1002', '63.72.02.1001']);
+    // The launch opens the programme's audit chain: who, the template, the units.
+    const audit = await stack.call('GET', `/programmes/${ids.a}/audit`, undefined, stack.as(KOORDINATOR));
+    expect(audit.body.verification).toMatchObject({ valid: true });
+    expect(audit.body.events[0]).toMatchObject({ seq: 1, actor: KOORDINATOR, action: 'programme.launched', after: { units: 3, template: { key: TEMPLATE } } });
 
     // Started two months ago: every deadline has passed, so the tasks turn overdue as soon as the cases run.
     const b = await launch({ name: 'Monitoring Maklumat Banjarbaru Utara', startDate: daysBefore(today(), 60), unitSelector: { under: '63.72.01' } }, KOORDINATOR);

@@ -8,6 +8,7 @@ import type { Locale } from '../common/locale';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { toCaseTaskDto } from '../cases/case.mapper';
 import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
 import { LAUNCHERS, PROGRAMME_READERS } from '../access/policy';
 import type { Actor } from '../auth/actor';
 import { PeopleRepository } from '../people/people.repository';
@@ -105,6 +106,7 @@ export class ProgrammesService {
     private readonly people: PeopleRepository,
     private readonly temporal: TemporalClientService,
     private readonly access: AccessService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -163,6 +165,13 @@ export class ProgrammesService {
         { id: 'Program tidak diluncurkan karena Temporal tidak dapat dihubungi. Tidak ada yang disimpan; coba lagi.', en: 'The programme was not launched because Temporal could not be reached. Nothing was saved; try again.' },
       );
     }
+    await this.audit.record({
+      actor,
+      action: 'programme.launched',
+      programmeId: id,
+      idempotencyKey: `programme/${id}/launched`,
+      after: { name: dto.name, template: { key: template.key, version: template.version }, startDate: dto.startDate, coordinatorId: coordinator.id, units: units.length, localHolidays: dto.localHolidays ?? [] },
+    });
     return this.summary(id);
   }
 
@@ -223,6 +232,7 @@ export class ProgrammesService {
       await this.repo.removeCases(rows.map((r) => r.workflowId));
       throw err;
     }
+    await this.audit.record({ actor, action: 'programme.units-joined', reason: dto.reason?.trim() || undefined, programmeId: id, after: { unitCodes: dto.unitCodes } });
     return this.summary(id);
   }
 
