@@ -5,14 +5,28 @@ import type {
   ActionBatchResult,
   CaseWorkflowInput,
   LaunchBatchResult,
+  NotificationRequest,
   PendingProgrammeAction,
   ProgrammeActionRecord,
   ProgrammeStatus,
   Recipient,
+  SummaryUnit,
 } from '@kawal/contracts';
-import { programmeActionUpdate } from '@kawal/contracts';
+import { WEEKLY_SUMMARY_TIME, isoWeekRange, programmeActionUpdate } from '@kawal/contracts';
 import { db, type PrismaClient } from '@kawal/database';
-import { LocalDate, ProgrammeActionCommand, TemplateDefinition, addCalendarDays, unitTimeZone } from '@kawal/domain';
+import {
+  IndonesianTimeZone,
+  LocalDate,
+  ProgrammeActionCommand,
+  TIME_ZONES,
+  TemplateDefinition,
+  addCalendarDays,
+  isIndonesianTimeZone,
+  localTimeToInstant,
+  timeZoneForUnitCode,
+  unitTimeZone,
+  zoneAbbreviation,
+} from '@kawal/domain';
 import { holidaysBetween, type LocalHoliday } from '@kawal/holidays';
 
 export interface ProgrammeActivityDeps {
@@ -26,6 +40,10 @@ const asLocale = (l: string): 'id' | 'en' => (l === 'en' ? 'en' : 'id');
 const toRecipient = (p: { email: string; name: string; locale: string }): Recipient => ({ email: p.email, name: p.name, locale: asLocale(p.locale) });
 const localDate = (d: Date): LocalDate => d.toISOString().slice(0, 10);
 const IN_FLIGHT = 16;
+/** As on the dashboard: approved or waived tasks as a percentage (2 decimals; 0 without tasks). */
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
+const MAX_OVERDUE_UNITS = 10;
+const MAX_WORST_UNITS = 5;
 /** Holidays handed to a case cover this many years from its start (programmes with monitoring run long). */
 const CALENDAR_YEARS = 3;
 
@@ -172,11 +190,167 @@ export function programmeActivities({ prisma, client, taskQueue, publicBaseUrl }
       ]);
     },
 
+    async programmeTimeZone(args: { programmeId: string }): Promise<IndonesianTimeZone> {
+      return programmeZone(prisma, args.programmeId);
+    },
+
+    async programmeLaunchedNotice(args: { programmeId: string }): Promise<NotificationRequest> {
+      const programme = found(await prisma.programme.findUnique({ where: { id: args.programmeId }, include: { template: true, coordinator: true } }), args.programmeId);
+      const [zone, unitsLaunched] = await Promise.all([programmeZone(prisma, programme.id), prisma.case.count({ where: { programmeId: programme.id, launchedAt: { not: null } } })]);
+      const to = toRecipient(programme.coordinator);
+      const name = (programme.template.definition as unknown as Partial<TemplateDefinition>).name;
+      return {
+        idempotencyKey: `programme/${programme.id}/launched`,
+        to,
+        delivery: { timeZone: zone, escalationsAnyTime: false },
+        message: {
+          kind: 'programme-launched',
+          programmeName: programme.name,
+          timeZone: zoneAbbreviation(zone),
+          link: programmeLink(publicBaseUrl, programme.id),
+          unitsLaunched,
+          startDate: localDate(programme.startDate),
+          templateName: (to.locale === 'en' ? name?.en : undefined) ?? name?.id ?? programme.template.name,
+          templateVersion: programme.template.version,
+          summaryTime: WEEKLY_SUMMARY_TIME,
+        },
+      };
+    },
+
+    async programmeWeeklySummary(args: { programmeId: string; weekKey: string }): Promise<NotificationRequest> {
+      let week: { monday: LocalDate; sunday: LocalDate };
+      try {
+        week = isoWeekRange(args.weekKey);
+      } catch (err) {
+        throw ApplicationFailure.create({ type: 'InvalidWeek', message: (err as Error).message, nonRetryable: true });
+      }
+      const { monday, sunday } = week;
+      const programme = found(await prisma.programme.findUnique({ where: { id: args.programmeId }, include: { coordinator: true } }), args.programmeId);
+      const zone = await programmeZone(prisma, programme.id);
+      const [[totals], overdueUnits, worstUnits, approvedThisWeek] = await Promise.all([
+        // One aggregate over the cases' counters, as the dashboard does (the tasks themselves are not scanned). Lateness
+        // leaves out cancelled units: nobody follows them up any more.
+        prisma.$queryRaw<Array<Record<'units' | 'blocked' | 'open' | 'submitted' | 'in_review' | 'returned' | 'approved' | 'waived' | 'overdue_units' | 'overdue_tasks', number>>>`
+          SELECT count(*)::int AS units,
+                 coalesce(sum(tasks_blocked), 0)::int AS blocked, coalesce(sum(tasks_open), 0)::int AS open,
+                 coalesce(sum(tasks_submitted), 0)::int AS submitted, coalesce(sum(tasks_in_review), 0)::int AS in_review,
+                 coalesce(sum(tasks_returned), 0)::int AS returned, coalesce(sum(tasks_approved), 0)::int AS approved,
+                 coalesce(sum(tasks_waived), 0)::int AS waived,
+                 count(*) FILTER (WHERE tasks_overdue > 0 AND status <> 'CANCELLED')::int AS overdue_units,
+                 coalesce(sum(tasks_overdue) FILTER (WHERE status <> 'CANCELLED'), 0)::int AS overdue_tasks
+            FROM cases WHERE programme_id = ${programme.id}::uuid`,
+        prisma.$queryRaw<SummaryRow[]>`
+          SELECT u.code, u.name, c.tasks_overdue AS overdue, ${summaryCounts}
+            FROM cases c JOIN units u ON u.id = c.unit_id
+           WHERE c.programme_id = ${programme.id}::uuid AND c.tasks_overdue > 0 AND c.status <> 'CANCELLED'
+           ORDER BY c.tasks_overdue DESC, u.code
+           LIMIT ${MAX_OVERDUE_UNITS}`,
+        // Units still at work (not cancelled) that have tasks, the lowest share done first.
+        prisma.$queryRaw<SummaryRow[]>`
+          SELECT code, name, overdue, done, total FROM (
+            SELECT u.code, u.name, c.tasks_overdue AS overdue, ${summaryCounts}
+              FROM cases c JOIN units u ON u.id = c.unit_id
+             WHERE c.programme_id = ${programme.id}::uuid AND c.status <> 'CANCELLED'
+          ) x
+           WHERE total > 0
+           ORDER BY done::float8 / total, overdue DESC, code
+           LIMIT ${MAX_WORST_UNITS}`,
+        prisma.task.count({
+          where: {
+            case: { programmeId: programme.id },
+            state: 'APPROVED',
+            approvedAt: { gte: new Date(localTimeToInstant(monday, '00:00', zone)), lt: new Date(localTimeToInstant(addCalendarDays(sunday, 1), '00:00', zone)) },
+          },
+        }),
+      ]);
+      const tasksByState = {
+        BLOCKED: totals.blocked,
+        OPEN: totals.open,
+        SUBMITTED: totals.submitted,
+        IN_REVIEW: totals.in_review,
+        RETURNED: totals.returned,
+        APPROVED: totals.approved,
+        WAIVED: totals.waived,
+      };
+      const taskCount = Object.values(tasksByState).reduce((a, b) => a + b, 0);
+      const unit = (r: SummaryRow): SummaryUnit => ({ code: r.code, name: r.name, overdueTasks: r.overdue, percentApproved: percent(r.done, r.total) });
+      return {
+        idempotencyKey: `programme/${programme.id}/weekly/${args.weekKey}`,
+        to: toRecipient(programme.coordinator),
+        // Working hours are the programme's zone's (the coordinator has no zone of their own).
+        delivery: { timeZone: zone, escalationsAnyTime: false },
+        message: {
+          kind: 'programme-weekly-summary',
+          programmeName: programme.name,
+          timeZone: zoneAbbreviation(zone),
+          link: programmeLink(publicBaseUrl, programme.id),
+          weekKey: args.weekKey,
+          weekStart: monday,
+          weekEnd: sunday,
+          unitCount: totals.units,
+          taskCount,
+          tasksByState,
+          percentApproved: percent(tasksByState.APPROVED + tasksByState.WAIVED, taskCount),
+          approvedThisWeek,
+          overdueUnitCount: totals.overdue_units,
+          overdueTaskCount: totals.overdue_tasks,
+          overdueUnits: overdueUnits.map(unit),
+          worstUnits: worstUnits.map(unit),
+        },
+      };
+    },
+
     /** Kept for programme runs recorded before the engine (they replay and close through this activity). */
     async markProgrammeCompleted(args: { programmeId: string }): Promise<void> {
       await prisma.programme.updateMany({ where: { id: args.programmeId, status: 'RUNNING' }, data: { status: 'COMPLETED' } });
     },
   };
+}
+
+interface SummaryRow {
+  code: string;
+  name: string;
+  overdue: number;
+  done: number;
+  total: number;
+}
+
+/** A case's approved-or-waived tasks and all its tasks, from its counters. */
+const summaryCounts = db.Prisma.sql`(c.tasks_approved + c.tasks_waived)::int AS done,
+  (c.tasks_blocked + c.tasks_open + c.tasks_submitted + c.tasks_in_review + c.tasks_returned + c.tasks_approved + c.tasks_waived)::int AS total`;
+
+/** A programme that is not there will not appear on a retry: the email is given up on, not retried forever. */
+function found<T>(programme: T | null, programmeId: string): T {
+  if (!programme) throw ApplicationFailure.create({ type: 'ProgrammeNotFound', message: `programme ${programmeId} is not in the database`, nonRetryable: true });
+  return programme;
+}
+
+const programmeLink = (publicBaseUrl: string, programmeId: string) => `${publicBaseUrl.replace(/\/+$/, '')}/programmes/${programmeId}`;
+
+/**
+ * The zone of a programme's coordinator emails: the zone most of its units are in (ties go to the westernmost, then
+ * the name); a programme without units takes its coordinator's unit's zone, else WIB.
+ */
+async function programmeZone(prisma: PrismaClient, programmeId: string): Promise<IndonesianTimeZone> {
+  const rows = await prisma.$queryRaw<Array<{ code: string; time_zone: string; n: number }>>`
+    SELECT min(u.code) AS code, u.time_zone, count(*)::int AS n
+      FROM cases c JOIN units u ON u.id = c.unit_id
+     WHERE c.programme_id = ${programmeId}::uuid
+     GROUP BY u.time_zone`;
+  const counts = new Map<IndonesianTimeZone, number>();
+  // A stored zone that is not Indonesian counts by its unit code, as unitTimeZone() does (one sample code per zone).
+  for (const r of rows) {
+    const zone = isIndonesianTimeZone(r.time_zone) ? r.time_zone : timeZoneForUnitCode(r.code);
+    counts.set(zone, (counts.get(zone) ?? 0) + r.n);
+  }
+  const ranked = [...counts].sort(([za, a], [zb, b]) => b - a || TIME_ZONES[za] - TIME_ZONES[zb] || za.localeCompare(zb));
+  if (ranked.length > 0) return ranked[0][0];
+  const home = await prisma.roleAssignment.findFirst({
+    where: { role: 'COORDINATOR', unitId: { not: null }, person: { programmes: { some: { id: programmeId } } } },
+    include: { unit: true },
+    orderBy: { id: 'asc' },
+  });
+  return home?.unit ? unitTimeZone(home.unit) : 'Asia/Jakarta';
 }
 
 function toCaseCommand(action: PendingProgrammeAction): ProgrammeActionCommand {

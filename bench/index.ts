@@ -16,6 +16,7 @@ type Bench = (argv: string[]) => Promise<string | string[]>;
 const BENCHES: Record<string, { usage: string; load: () => Promise<Bench> }> = {
   launch: { usage: 'launch --units N [--batch-size N] [--max-cached-workflows N] [--max-workflow-tasks N] [--max-activities N]', load: async () => (await import('./launch')).launchBench },
   api: { usage: 'api [--cases N] [--seconds S] [--connections C]', load: async () => (await import('./api')).apiBench },
+  mail: { usage: 'mail [--recipients N] [--concurrency C] [--failure-rate P] [--outage-seconds S]', load: async () => (await import('./mail')).mailBench },
 };
 
 export function usage(): string {

@@ -116,7 +116,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
   const base = (task?: CaseTask) => ({ programmeName: input.programmeName, unitName: input.unit.name, taskTitle: task?.title ?? '', link: task ? link(task) : caseLink });
 
   const notify = (recipients: Recipient[], step: string, message: MessageData) => {
-    for (const to of recipients) outbox.push({ idempotencyKey: `${workflowId}/${step}/${to.email}`, to, message });
+    // The delivery hints only inform the outbox activity (working hours, urgent escalations); they add no command.
+    const delivery = { timeZone: input.unit.timeZone, escalationsAnyTime: template.mail?.escalationsOutsideWorkingHours ?? false };
+    for (const to of recipients) outbox.push({ idempotencyKey: `${workflowId}/${step}/${to.email}`, to, message, delivery });
   };
   /** The people who act on a task: the named assignee after a reassignment, else the unit's heads. */
   const assignees = (task: CaseTask): Recipient[] => (task.assignee ? [task.assignee] : input.unitHeads);

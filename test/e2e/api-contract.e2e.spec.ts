@@ -5,7 +5,7 @@ import { requestIdMiddleware } from '../../apps/api/src/common/request-id.middle
 import { ApiStack, startApiStack } from '../support/api-stack';
 
 /** Operations that need no sign-in; every other one must declare the bearer scheme and a 401. */
-const PUBLIC_OPERATIONS = new Set(['get /health', 'post /auth/sign-in', 'post /auth/links', 'get /auth/links/{token}', 'post /auth/links/{token}']);
+const PUBLIC_OPERATIONS = new Set(['get /health', 'post /auth/sign-in', 'post /auth/links', 'get /auth/links/{token}', 'post /auth/links/{token}', 'get /links/{token}', 'post /links/{token}']);
 
 describe('API contract: OpenAPI completeness and RFC 9457 errors', () => {
   let stack: ApiStack;

@@ -125,6 +125,11 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     }
     expect(progress.body).toMatchObject({ casesStarted: 3, taskCount: 6, percentApproved: 0 });
     expect(progress.body.tasksByState.OPEN).toBe(6);
+    // Once every case is started the coordinator hears that the launch is done; the mails below are the lurah's.
+    const [launchedMail] = await stack.smtp.waitFor(1, 20_000);
+    expect(launchedMail.subject).toBe('[Kawal] Program diluncurkan: "Tindak Lanjut Standar Pelayanan Banjarbaru" (3 unit)');
+    expect(JSON.stringify(launchedMail.to)).toContain('organisasi@banjarbarukota.go.id');
+    stack.smtp.clear();
 
     const page1 = await call('GET', `/programmes/${programmeId}/cases?limit=2`);
     expect(page1.body.items).toHaveLength(2);
@@ -189,7 +194,9 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     expect(returnedMail.subject).toBe('[Kawal] Dikembalikan untuk perbaikan: "Unggah dokumen standar pelayanan"');
     expect(JSON.stringify(returnedMail.to)).toContain('lurah1@banjarbarukota.go.id');
     expect(returnedMail.text).toContain('Lampirkan SK penetapan standar pelayanan.');
-    expect(returnedMail.text).toContain(`http://kawal.test/cases/${case1.id}/tasks/standar-pelayanan`);
+    // A registered person's email carries a signed, single-use link to the task, not the plain task address.
+    expect(returnedMail.text).toMatch(/Perbaiki tugas: http:\/\/kawal\.test\/links\/kwa_[A-Za-z0-9_-]{43}\n/);
+    expect(returnedMail.text).not.toContain(`http://kawal.test/cases/${case1.id}`);
 
     // Resubmit and approve.
     expect((await call('POST', `${taskUrl}/submit`, { evidenceIds: [upload.body.id] }, as('lurah1@banjarbarukota.go.id'))).status).toBe(200);

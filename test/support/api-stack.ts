@@ -71,6 +71,9 @@ export async function startApiStack(opts: { worker?: boolean; env?: Record<strin
     EVIDENCE_DIR: evidenceDir,
     KAWAL_ADMIN_EMAIL: ADMIN_EMAIL,
     KAWAL_ADMIN_PASSWORD: TEST_PASSWORD,
+    // Email goes out at once, whatever the hour the tests run at; working hours and digests have their own tests.
+    MAIL_WORKING_HOURS: 'any',
+    MAIL_DIGEST_THRESHOLD: '1000',
     ...opts.env,
   });
   const worker: INestApplicationContext | null = opts.worker === false ? null : await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });

@@ -1,5 +1,5 @@
-import type { MessageData } from '@kawal/contracts';
-import { formatLocalDate, renderMessage, type Locale } from '@kawal/mail';
+import type { MessageData, ProgrammeMessageKind } from '@kawal/contracts';
+import { formatLocalDate, formatNumber, renderMessage, type Locale } from '@kawal/mail';
 
 describe('email messages', () => {
   const reminder = { kind: 'reminder' as const, programmeName: 'KBM 2027', unitName: 'Loktabat Utara', taskTitle: 'Dokumen <SP>', dueDate: '2027-03-17', timeZone: 'WITA', workingDaysBefore: 1, link: 'https://kawal.test/cases/1/tasks/a' };
@@ -31,8 +31,11 @@ describe('email messages', () => {
     const base = { programmeName: 'Kelurahan Bebas Maladministrasi 2026', unitName: 'Loktabat Utara', taskTitle: 'Unggah dokumen standar pelayanan', link: 'https://kawal.test/cases/7/tasks/dokumen?x=1&y=2' };
     const due = { dueDate: '2026-03-17', timeZone: 'WITA' };
 
-    /** One message per kind (the Record makes a new kind without an example fail to compile) and the dates it must show. */
-    const examples: { [K in MessageData['kind']]: { data: Extract<MessageData, { kind: K }>; dates: string[]; caseLevel?: boolean } } = {
+    /**
+     * One message per kind about a unit (the Record makes a new kind without an example fail to compile; the kinds about
+     * a whole programme have theirs in 'programme-level kinds' below) and the dates it must show.
+     */
+    const examples: { [K in Exclude<MessageData['kind'], ProgrammeMessageKind>]: { data: Extract<MessageData, { kind: K }>; dates: string[]; caseLevel?: boolean } } = {
       reminder: { data: { ...base, ...due, kind: 'reminder', workingDaysBefore: 2 }, dates: ['2026-03-17'] },
       overdue: { data: { ...base, ...due, kind: 'overdue', workingDaysLate: 3 }, dates: ['2026-03-17'] },
       escalation: { data: { ...base, ...due, kind: 'escalation', workingDaysLate: 5, level: 2, target: 'PARENT_UNIT_HEAD' }, dates: ['2026-03-17'] },
@@ -180,6 +183,126 @@ describe('email messages', () => {
       expect(id.text).toContain('Bagian Organisasi');
       expect(id.subject).not.toBe(en.subject);
       expect(id.text).not.toMatch(/undefined/);
+    });
+  });
+  describe('programme-level kinds, to the coordinator', () => {
+    const base = { programmeName: 'Kelurahan Bebas Maladministrasi <2027>', timeZone: 'WITA', link: 'https://kawal.test/programmes/p1?x=1&y=2' };
+    const launched: Extract<MessageData, { kind: 'programme-launched' }> = {
+      ...base,
+      kind: 'programme-launched',
+      unitsLaunched: 1234,
+      startDate: '2027-03-17',
+      templateName: 'Tindak lanjut standar pelayanan',
+      templateVersion: 3,
+      summaryTime: '07:30',
+    };
+    const summary: Extract<MessageData, { kind: 'programme-weekly-summary' }> = {
+      ...base,
+      kind: 'programme-weekly-summary',
+      weekKey: '2027-W10',
+      weekStart: '2027-03-08',
+      weekEnd: '2027-03-14',
+      unitCount: 20,
+      taskCount: 200,
+      tasksByState: { BLOCKED: 10, OPEN: 60, SUBMITTED: 12, IN_REVIEW: 8, RETURNED: 5, APPROVED: 95, WAIVED: 10 },
+      percentApproved: 52.5,
+      approvedThisWeek: 17,
+      overdueUnitCount: 12,
+      overdueTaskCount: 31,
+      overdueUnits: Array.from({ length: 10 }, (_, i) => ({ code: `63.72.01.10${String(i + 1).padStart(2, '0')}`, name: `Kelurahan ${i + 1}`, overdueTasks: 10 - i, percentApproved: 10 * i })),
+      worstUnits: [
+        { code: '63.72.01.1001', name: 'Kelurahan 1', overdueTasks: 10, percentApproved: 0 },
+        { code: '63.72.01.1002', name: 'Kelurahan <2>', overdueTasks: 0, percentApproved: 12.5 },
+      ],
+    };
+    /** Every programme-level kind has an example (a new one fails to compile until it has). */
+    const programmeExamples: { [K in ProgrammeMessageKind]: Extract<MessageData, { kind: K }> } = { 'programme-launched': launched, 'programme-weekly-summary': summary };
+
+    describe.each(Object.values(programmeExamples).map((d) => [d.kind, d] as const))('%s', (_kind, data) => {
+      it.each(['id', 'en'] as const)('%s: greets, names the programme, links to it, says what to do next, escapes in HTML', (locale) => {
+        const m = renderMessage(data, locale === 'id' ? 'Bagian Organisasi' : 'Coordinator', locale);
+        expect(m.subject).toMatch(/^\[Kawal\] /);
+        expect(m.subject).toContain(data.programmeName);
+        expect(m.text.startsWith(locale === 'id' ? 'Yth. Bagian Organisasi,' : 'Dear Coordinator,')).toBe(true);
+        expect(m.text).toContain(data.programmeName);
+        expect(m.text).toContain(data.link);
+        expect(m.text).toMatch(locale === 'id' ? /Langkah berikutnya/ : /Next step/);
+        expect(m.text).not.toMatch(/undefined|NaN|null|""/);
+        expect(m.html).toContain('href="https://kawal.test/programmes/p1?x=1&amp;y=2"');
+        expect(m.html).toContain('Kelurahan Bebas Maladministrasi &lt;2027&gt;');
+        expect(m.html).not.toContain('<2027>');
+      });
+
+      it('differs between the languages', () => {
+        const [id, en] = [renderMessage(data, 'X', 'id'), renderMessage(data, 'X', 'en')];
+        expect(id.subject).not.toBe(en.subject);
+        expect(id.text).not.toBe(en.text);
+      });
+    });
+
+    it('programme-launched: units launched, the local start date, the template and its version, the Monday summaries', () => {
+      const id = renderMessage(launched, 'Bagian Organisasi', 'id');
+      expect(id.subject).toBe('[Kawal] Program diluncurkan: "Kelurahan Bebas Maladministrasi <2027>" (1.234 unit)');
+      expect(id.text).toContain('diluncurkan untuk 1.234 unit dengan templat "Tindak lanjut standar pelayanan" versi 3.');
+      expect(id.text).toContain('Tanggal mulai: 17 Maret 2027 (WITA).');
+      expect(id.text).toContain('setiap hari Senin pukul 07.30 WITA');
+      const en = renderMessage(launched, 'Coordinator', 'en');
+      expect(en.subject).toBe('[Kawal] Programme launched: "Kelurahan Bebas Maladministrasi <2027>" (1,234 units)');
+      expect(en.text).toContain('launched for 1,234 units with the template "Tindak lanjut standar pelayanan", version 3.');
+      expect(en.text).toContain('Start date: 17 March 2027 (WITA).');
+      expect(en.text).toContain('every Monday at 07:30 WITA');
+      expect(renderMessage({ ...launched, unitsLaunched: 1 }, 'Coordinator', 'en').subject).toContain('(1 unit)');
+    });
+
+    it('programme-weekly-summary in Bahasa Indonesia: the week in local dates, % approved, tasks by state, overdue and worst units', () => {
+      const m = renderMessage(summary, 'Bagian Organisasi', 'id');
+      expect(m.subject).toBe('[Kawal] Ringkasan mingguan "Kelurahan Bebas Maladministrasi <2027>" (2027-W10): 52,5% disetujui, 12 unit terlambat');
+      expect(m.text).toContain('untuk pekan 2027-W10 (8 Maret 2027 – 14 Maret 2027 (WITA)).');
+      expect(m.text).toContain(formatLocalDate(summary.weekEnd, 'WITA', 'id'));
+      expect(m.text).toContain('Kemajuan: 52,5% tugas telah disetujui atau dikecualikan (105 dari 200 tugas pada 20 unit); 17 tugas disetujui selama pekan tersebut.');
+      expect(m.text).toContain('Tugas menurut status: 60 terbuka, 12 dikirim, 8 dalam pemeriksaan, 5 dikembalikan, 95 disetujui, 10 dikecualikan, 10 menunggu tugas lain.');
+      expect(m.text).toContain('Unit terlambat: 12 dari 20 unit, dengan 31 tugas terlambat.');
+      expect(m.text).toContain('  - Kelurahan 1 (63.72.01.1001): 10 tugas terlambat');
+      expect(m.text).toContain('  - Kelurahan 10 (63.72.01.1010): 1 tugas terlambat');
+      expect(m.text).toContain('  - dan 2 unit lainnya');
+      expect(m.text).toContain('Unit dengan persentase persetujuan terendah:\n  - Kelurahan 1 (63.72.01.1001): 0% disetujui, 10 tugas terlambat\n  - Kelurahan <2> (63.72.01.1002): 12,5% disetujui');
+      expect(m.text).toMatch(/Langkah berikutnya: mohon menindaklanjuti unit yang terlambat/);
+      // Lists are lists in HTML, escaped.
+      expect(m.html).toContain('<ul><li>Kelurahan 1 (63.72.01.1001): 10 tugas terlambat</li>');
+      expect(m.html).toContain('Kelurahan &lt;2&gt; (63.72.01.1002): 12,5% disetujui');
+    });
+
+    it('programme-weekly-summary in English, and without overdue units', () => {
+      const m = renderMessage(summary, 'Coordinator', 'en');
+      expect(m.subject).toBe('[Kawal] Weekly summary "Kelurahan Bebas Maladministrasi <2027>" (2027-W10): 52.5% approved, 12 units overdue');
+      expect(m.text).toContain('for the week 2027-W10 (8 March 2027 – 14 March 2027 (WITA)).');
+      expect(m.text).toContain('Progress: 52.5% of the tasks are approved or waived (105 of 200 tasks across 20 units); 17 tasks approved during the week.');
+      expect(m.text).toContain('Tasks by state: 60 open, 12 submitted, 8 in review, 5 returned, 95 approved, 10 waived, 10 waiting on another task.');
+      expect(m.text).toContain('Overdue units: 12 of 20 units, with 31 tasks overdue.');
+      expect(m.text).toContain('  - Kelurahan 10 (63.72.01.1010): 1 task overdue');
+      expect(m.text).toContain('  - and 2 more units');
+      expect(m.text).toContain('  - Kelurahan <2> (63.72.01.1002): 12.5% approved');
+
+      const calm = renderMessage({ ...summary, overdueUnitCount: 0, overdueTaskCount: 0, overdueUnits: [], worstUnits: [] }, 'Coordinator', 'en');
+      expect(calm.text).toContain('No unit is overdue.');
+      expect(calm.text).not.toContain('Units with');
+      expect(calm.text).toContain('Next step: nothing is urgent');
+      expect(calm.subject).toContain('0 units overdue');
+      expect(renderMessage({ ...summary, overdueUnitCount: 0, overdueUnits: [] }, 'Ibu', 'id').text).toContain('Tidak ada unit yang terlambat.');
+    });
+
+    it('a week across the new year is written with both years', () => {
+      const m = renderMessage({ ...summary, weekKey: '2026-W53', weekStart: '2026-12-28', weekEnd: '2027-01-03', timeZone: 'WIT' }, 'Ibu', 'id');
+      expect(m.text).toContain('pekan 2026-W53 (28 Desember 2026 – 3 Januari 2027 (WIT))');
+    });
+
+    it('formats numbers the way each language writes them', () => {
+      expect(formatNumber(1234567, 'id')).toBe('1.234.567');
+      expect(formatNumber(1234567, 'en')).toBe('1,234,567');
+      expect(formatNumber(66.666, 'id')).toBe('66,67');
+      expect(formatNumber(12.5, 'en')).toBe('12.5');
+      expect(formatNumber(100, 'id')).toBe('100');
+      expect(formatNumber(0, 'en')).toBe('0');
     });
   });
 });

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
+import { LinksModule } from './links/links.module';
 import { MailModule } from './mail/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PeopleModule } from './people/people.module';
@@ -29,6 +30,7 @@ export class AppModule {
         StorageModule,
         AccessModule,
         AuthModule,
+        LinksModule,
         AuditModule,
         HealthModule,
         TemplatesModule,

@@ -52,7 +52,16 @@ export interface KawalConfig {
   api: { host: string; port: number; publicBaseUrl: string };
   temporal: TemporalSettings;
   database: { url?: string; poolSize: number; embeddedPort: number };
-  smtp: SmtpSettings & { configured: boolean; maildevSmtpPort: number; maildevWebPort: number; deadAfterMinutes: number };
+  smtp: SmtpSettings & {
+    configured: boolean;
+    maildevSmtpPort: number;
+    maildevWebPort: number;
+    deadAfterMinutes: number;
+    /** How long the single-use action link in a notification email works (MAIL_LINK_TTL_HOURS). */
+    linkTtlHours: number;
+  };
+  /** When email goes out: working hours and the daily digest. */
+  delivery: { workingHours: string; digestThreshold: number; digestHorizonDays: number; digestTime: string; dispatchIntervalMs: number; sendLeaseMs: number };
   auth: {
     sessionIdleMinutes: number;
     sessionMaxDays: number;
@@ -142,8 +151,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       localUiPort: e.TEMPORAL_UI_PORT,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embeddedPort: e.EMBEDDED_PG_PORT },
+    delivery: {
+      workingHours: e.MAIL_WORKING_HOURS,
+      digestThreshold: e.MAIL_DIGEST_THRESHOLD,
+      digestHorizonDays: e.MAIL_DIGEST_HORIZON_DAYS,
+      digestTime: e.MAIL_DIGEST_TIME,
+      dispatchIntervalMs: e.MAIL_DISPATCH_INTERVAL_SECONDS * 1000,
+      sendLeaseMs: e.MAIL_SEND_LEASE_SECONDS * 1000,
+    },
     smtp: {
       deadAfterMinutes: e.MAIL_DEAD_AFTER_MINUTES,
+      linkTtlHours: e.MAIL_LINK_TTL_HOURS,
       configured: !!(e.SMTP_URL || e.SMTP_HOST),
       url: e.SMTP_URL,
       host: e.SMTP_HOST,

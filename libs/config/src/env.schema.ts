@@ -63,6 +63,24 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Kawal <kawal@localhost>'),
   /** How long an email keeps being retried through an SMTP outage before it is marked dead (minutes). */
   MAIL_DEAD_AFTER_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(43_200, 'must be at most 43200').default(1440),
+  /** How long one attempt holds an email while it sends it (a retry waits meanwhile); above the Mailer's 60 s socket timeout. */
+  MAIL_SEND_LEASE_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(5, 'must be at least 5').max(3600, 'must be at most 3600').default(180),
+  /** Local hours (in the recipient's zone, on working days) in which email may go out; later ones wait. "any" = no limit. */
+  MAIL_WORKING_HOURS: z
+    .string()
+    .regex(/^(any|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'must look like 07:00-17:00, or be "any"')
+    .refine((v) => v === 'any' || v.slice(6) > v.slice(0, 5), 'must end after it starts')
+    .default('07:00-17:00'),
+  /** A person with more than this many tasks due or overdue gets one daily digest instead of one reminder per task. */
+  MAIL_DIGEST_THRESHOLD: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(3),
+  /** "Due" for the digest: due within this many days (overdue always counts). */
+  MAIL_DIGEST_HORIZON_DAYS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').max(60, 'must be at most 60').default(5),
+  /** Local time of the daily digest on working days (the reminders of that morning are gathered into it). */
+  MAIL_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM').default('07:30'),
+  /** How often the worker looks for deferred emails and digests that are due. */
+  MAIL_DISPATCH_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(30),
+  /** How long the signed, single-use "open the task" link in a notification email works (hours). */
+  MAIL_LINK_TTL_HOURS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(720, 'must be at most 720').default(72),
   MAILDEV_SMTP_PORT: port.default(1025),
   MAILDEV_WEB_PORT: port.default(1080),
 

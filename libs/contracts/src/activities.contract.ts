@@ -1,4 +1,4 @@
-import type { CaseState } from '@kawal/domain';
+import type { CaseState, IndonesianTimeZone } from '@kawal/domain';
 import type { Recipient } from './case.contract';
 import type { PendingProgrammeAction, ProgrammeActionRecord, ProgrammeStatus } from './programme.contract';
 
@@ -13,6 +13,41 @@ export interface NotificationRequest {
   idempotencyKey: string;
   to: Recipient;
   message: MessageData;
+  /** How it may be delivered: the recipient's zone (working hours) and whether escalations may go out at any hour. */
+  delivery?: { timeZone: string; escalationsAnyTime: boolean };
+  /** Set by the outbox dispatcher when a deferred email's time has come: send it now, whatever the hour. */
+  dispatched?: boolean;
+}
+
+/** Task counts by state, summed over a programme's cases. */
+export interface TaskCountsByState {
+  BLOCKED: number;
+  OPEN: number;
+  SUBMITTED: number;
+  IN_REVIEW: number;
+  RETURNED: number;
+  APPROVED: number;
+  WAIVED: number;
+}
+
+/** A unit named in a coordinator's summary. percentApproved counts waived tasks as done, as the dashboard does. */
+export interface SummaryUnit {
+  code: string;
+  name: string;
+  overdueTasks: number;
+  percentApproved: number;
+}
+
+/** Messages about a whole programme, to its coordinator (no unit, no task). Dates are local dates in timeZone. */
+interface ProgrammeMessageBase {
+  programmeName: string;
+  /** WIB, WITA or WIT: the zone of the programme's units. */
+  timeZone: string;
+  /** The programme's page. */
+  link: string;
+  /** About no unit and no task (declared so that code reading any message's unit or task sees `undefined`). */
+  unitName?: undefined;
+  taskTitle?: undefined;
 }
 
 interface TaskMessageBase {
@@ -53,11 +88,49 @@ export type MessageData =
       by: string;
       /** For 'extended' and 'resumed': working days every open deadline moved. */
       workingDays?: number;
+    })
+  /** To the coordinator, once every unit of the launch has been started. */
+  | (ProgrammeMessageBase & {
+      kind: 'programme-launched';
+      unitsLaunched: number;
+      startDate: string;
+      templateName: string;
+      templateVersion: number;
+      /** Local time of the weekly summary ('07:30'), on Mondays. */
+      summaryTime: string;
+    })
+  /** To the coordinator, on Monday mornings: where the programme stands after the week that ended. */
+  | (ProgrammeMessageBase & {
+      kind: 'programme-weekly-summary';
+      /** ISO week, e.g. '2027-W10', and its local Monday and Sunday. */
+      weekKey: string;
+      weekStart: string;
+      weekEnd: string;
+      /** Units in the programme (cases, launched or not) and tasks of every state. */
+      unitCount: number;
+      taskCount: number;
+      tasksByState: TaskCountsByState;
+      /** Approved or waived tasks as a percentage of all tasks (0-100, 2 decimals; 0 without tasks). */
+      percentApproved: number;
+      /** Tasks approved during the week. */
+      approvedThisWeek: number;
+      /** Units (not cancelled) with overdue tasks, and those tasks. */
+      overdueUnitCount: number;
+      overdueTaskCount: number;
+      /** At most 10, the most overdue tasks first. */
+      overdueUnits: SummaryUnit[];
+      /** At most 5 open units with tasks, the lowest % approved first. */
+      worstUnits: SummaryUnit[];
     });
 
+/** The kinds about a whole programme (no unit, no task). */
+export type ProgrammeMessageKind = 'programme-launched' | 'programme-weekly-summary';
+
 export interface NotificationResult {
-  status: 'sent' | 'already-sent';
-  messageId: string;
+  /** deferred: waits for the recipient's working hours; held-for-digest: goes out in their daily digest. */
+  status: 'sent' | 'already-sent' | 'deferred' | 'held-for-digest';
+  /** The SMTP message id once sent. */
+  messageId: string | null;
 }
 
 export interface CaseActivities {
@@ -86,6 +159,18 @@ export interface ProgrammeActivities {
   applyActionBatch(args: { programmeId: string; action: PendingProgrammeAction; cursor?: string; limit: number }): Promise<ActionBatchResult>;
   /** Writes the programme's status and action log to the read model. */
   recordProgrammeState(args: { programmeId: string; status: ProgrammeStatus; actions: ProgrammeActionRecord[] }): Promise<void>;
+  /** The zone the programme's weekly summaries follow: the zone most of its units are in (ties: the westernmost). */
+  programmeTimeZone(args: { programmeId: string }): Promise<IndonesianTimeZone>;
+  /**
+   * Builds (does not send) the coordinator's "programme launched" email from the read model; the workflow sends it
+   * with sendNotification. Idempotency key `programme/<id>/launched`.
+   */
+  programmeLaunchedNotice(args: { programmeId: string }): Promise<NotificationRequest>;
+  /**
+   * Builds (does not send) the coordinator's summary of the ISO week `weekKey` (figures as they stand when it is
+   * built); the workflow sends it with sendNotification. Idempotency key `programme/<id>/weekly/<weekKey>`.
+   */
+  programmeWeeklySummary(args: { programmeId: string; weekKey: string }): Promise<NotificationRequest>;
 }
 
 export type KawalActivities = CaseActivities & ProgrammeActivities;

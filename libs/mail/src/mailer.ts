@@ -25,13 +25,17 @@ export class Mailer {
   private readonly transport: Transporter;
 
   constructor(private readonly settings: SmtpSettings) {
+    // Bounded waits (nodemailer's own default lets a server take 10 minutes to answer): a send always ends well within
+    // the outbox's claim on the email (DEFAULT_SEND_LEASE_MS), so a retry never overlaps a send still in progress.
+    const timeouts = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
     const options = settings.url
-      ? settings.url
+      ? { url: settings.url, ...timeouts }
       : {
           host: settings.host ?? '127.0.0.1',
           port: settings.port ?? 25,
           secure: settings.secure ?? false,
           auth: settings.user ? { user: settings.user, pass: settings.password ?? '' } : undefined,
+          ...timeouts,
         };
     this.transport = nodemailer.createTransport(options as never, { from: settings.from });
   }

@@ -1,9 +1,10 @@
-import type { MessageData } from '@kawal/contracts';
+import type { MessageData, ProgrammeMessageKind, SummaryUnit, TaskCountsByState } from '@kawal/contracts';
 
 /**
  * Every email Kawal sends, in Bahasa Indonesia (default) and English, each with a text and an HTML part.
  * Each names the programme, the unit, the task (when there is one), the relevant due date(s) in the unit's local
- * zone, and what to do next.
+ * zone, and what to do next. Programme-level emails to the coordinator name the programme and its figures instead
+ * of a unit and a task.
  */
 export type Locale = 'id' | 'en';
 
@@ -18,29 +19,50 @@ const MONTHS: Record<Locale, string[]> = {
   en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
 };
 
+/** '2026-03-17' -> '17 Maret 2026' (no zone: for the first date of a range). */
+function formatDay(date: string, locale: Locale): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return locale === 'id' ? `${d} ${MONTHS.id[m - 1]} ${y}` : `${d} ${MONTHS.en[m - 1]} ${y}`;
+}
+
 /** '2026-03-17' + 'WITA' -> '17 Maret 2026 (WITA)'. */
 export function formatLocalDate(date: string, zone: string, locale: Locale): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const day = locale === 'id' ? `${d} ${MONTHS.id[m - 1]} ${y}` : `${d} ${MONTHS.en[m - 1]} ${y}`;
-  return `${day} (${zone})`;
+  return `${formatDay(date, locale)} (${zone})`;
 }
+
+/** '2027-03-08'..'2027-03-14' + 'WITA' -> '8 Maret 2027 – 14 Maret 2027 (WITA)' (the end as formatLocalDate writes it). */
+export function formatLocalDateRange(start: string, end: string, zone: string, locale: Locale): string {
+  return `${formatDay(start, locale)} – ${formatLocalDate(end, zone, locale)}`;
+}
+
+/** 1234567 -> '1.234.567' (id) or '1,234,567' (en); decimals (at most 2) after ',' (id) or '.' (en). */
+export function formatNumber(n: number, locale: Locale): string {
+  const [whole, fraction] = (Math.round(n * 100) / 100).toFixed(2).replace(/\.?0+$/, '').split('.');
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, locale === 'id' ? '.' : ',');
+  return `${sign}${digits}${fraction ? (locale === 'id' ? ',' : '.') + fraction : ''}`;
+}
+
+const formatPercent = (n: number, locale: Locale) => `${formatNumber(n, locale)}%`;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export interface Body {
   subject: string;
   greeting: string;
-  lines: string[];
+  /** Paragraphs; a list of strings is a bulleted list. */
+  lines: (string | string[])[];
   action: { label: string; url: string };
   footer: string;
 }
 
 export function compose(b: Body): RenderedMessage {
-  const text = [b.greeting, '', ...b.lines, '', `${b.action.label}: ${b.action.url}`, '', '--', b.footer].join('\n');
+  const textLines = b.lines.flatMap((l) => (typeof l === 'string' ? [l] : l.map((item) => `  - ${item}`)));
+  const text = [b.greeting, '', ...textLines, '', `${b.action.label}: ${b.action.url}`, '', '--', b.footer].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family:Arial,sans-serif;line-height:1.5;color:#1f2933">',
     `<p>${escapeHtml(b.greeting)}</p>`,
-    ...b.lines.map((l) => `<p>${escapeHtml(l)}</p>`),
+    ...b.lines.map((l) => (typeof l === 'string' ? `<p>${escapeHtml(l)}</p>` : `<ul>${l.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`)),
     `<p><a href="${escapeHtml(b.action.url)}" style="background:#0b6e4f;color:#fff;padding:8px 14px;border-radius:4px;text-decoration:none">${escapeHtml(b.action.label)}</a></p>`,
     `<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(b.footer)}</p>`,
     '</body></html>',
@@ -56,6 +78,8 @@ export const FOOTER: Record<Locale, string> = {
 /** What a kind contributes; renderMessage adds the greeting and the footer. */
 type Content = Pick<Body, 'subject' | 'lines' | 'action'>;
 type Of<K extends MessageData['kind']> = Extract<MessageData, { kind: K }>;
+/** Messages about a unit (and usually a task), as opposed to a whole programme. */
+type UnitMessage = Exclude<MessageData, { kind: ProgrammeMessageKind }>;
 
 const workingDays = (n: number, id: boolean) => (id ? `${n} hari kerja` : `${n} working day${n === 1 ? '' : 's'}`);
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -63,16 +87,16 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const noteLine = (label: string, note: string | undefined) => (note?.trim() ? [`${label}: ${note.trim()}`] : []);
 
 /** 'tugas "X" untuk U dalam program "P"', or 'U dalam program "P"' for case- and programme-level messages. */
-function about(d: MessageData, id: boolean): string {
+function about(d: UnitMessage, id: boolean): string {
   if (d.taskTitle) return id ? `tugas "${d.taskTitle}" untuk ${d.unitName} dalam program "${d.programmeName}"` : `the task "${d.taskTitle}" for ${d.unitName} in the programme "${d.programmeName}"`;
   return id ? `${d.unitName} dalam program "${d.programmeName}"` : `${d.unitName} in the programme "${d.programmeName}"`;
 }
 
 /** What a subject is about: the task when there is one, else the unit and the programme. */
-const topic = (d: MessageData) => (d.taskTitle ? `"${d.taskTitle}"` : `${d.unitName}, "${d.programmeName}"`);
+const topic = (d: UnitMessage) => (d.taskTitle ? `"${d.taskTitle}"` : `${d.unitName}, "${d.programmeName}"`);
 
-const openTask = (d: MessageData, id: boolean) => ({ label: id ? 'Buka tugas' : 'Open the task', url: d.link });
-const viewTask = (d: MessageData, id: boolean) => ({ label: id ? 'Lihat tugas' : 'View the task', url: d.link });
+const openTask = (d: UnitMessage, id: boolean) => ({ label: id ? 'Buka tugas' : 'Open the task', url: d.link });
+const viewTask = (d: UnitMessage, id: boolean) => ({ label: id ? 'Lihat tugas' : 'View the task', url: d.link });
 
 function reminder(d: Of<'reminder'>, id: boolean, locale: Locale): Content {
   const due = formatLocalDate(d.dueDate, d.timeZone, locale);
@@ -376,6 +400,90 @@ function programmeNotice(d: Of<'programme-notice'>, id: boolean): Content {
   };
 }
 
+const openProgramme = (d: { link: string }, id: boolean) => ({ label: id ? 'Buka halaman program' : 'Open the programme page', url: d.link });
+/** '07:30' -> '07.30' in Indonesian (the usual way of writing the hour), unchanged in English. */
+const clock = (time: string, id: boolean) => (id ? time.replace(':', '.') : time);
+const units = (n: number, locale: Locale) => (locale === 'id' ? `${formatNumber(n, locale)} unit` : `${formatNumber(n, locale)} unit${n === 1 ? '' : 's'}`);
+const tasks = (n: number, locale: Locale) => (locale === 'id' ? `${formatNumber(n, locale)} tugas` : `${formatNumber(n, locale)} task${n === 1 ? '' : 's'}`);
+
+function programmeLaunched(d: Of<'programme-launched'>, id: boolean, locale: Locale): Content {
+  const start = formatLocalDate(d.startDate, d.timeZone, locale);
+  const n = units(d.unitsLaunched, locale);
+  const summary = `${clock(d.summaryTime, id)} ${d.timeZone}`;
+  return {
+    subject: id ? `[Kawal] Program diluncurkan: "${d.programmeName}" (${n})` : `[Kawal] Programme launched: "${d.programmeName}" (${n})`,
+    lines: id
+      ? [
+          `Program "${d.programmeName}" telah diluncurkan untuk ${n} dengan templat "${d.templateName}" versi ${d.templateVersion}.`,
+          `Tanggal mulai: ${start}. Setiap unit telah menerima tugasnya beserta batas waktunya; pengingat dan eskalasi dikirim otomatis.`,
+          `Langkah berikutnya: pantau kemajuan dan unit yang terlambat melalui halaman program. Ringkasan mingguan akan dikirim kepada Bapak/Ibu setiap hari Senin pukul ${summary}.`,
+        ]
+      : [
+          `The programme "${d.programmeName}" has been launched for ${n} with the template "${d.templateName}", version ${d.templateVersion}.`,
+          `Start date: ${start}. Every unit has received its tasks and their due dates; reminders and escalations go out on their own.`,
+          `Next step: follow the progress and the late units on the programme page. You will receive a weekly summary every Monday at ${summary}.`,
+        ],
+    action: openProgramme(d, id),
+  };
+}
+
+const STATE_LABELS: Record<Locale, Record<keyof TaskCountsByState, string>> = {
+  id: { OPEN: 'terbuka', SUBMITTED: 'dikirim', IN_REVIEW: 'dalam pemeriksaan', RETURNED: 'dikembalikan', APPROVED: 'disetujui', WAIVED: 'dikecualikan', BLOCKED: 'menunggu tugas lain' },
+  en: { OPEN: 'open', SUBMITTED: 'submitted', IN_REVIEW: 'in review', RETURNED: 'returned', APPROVED: 'approved', WAIVED: 'waived', BLOCKED: 'waiting on another task' },
+};
+const STATE_ORDER: (keyof TaskCountsByState)[] = ['OPEN', 'SUBMITTED', 'IN_REVIEW', 'RETURNED', 'APPROVED', 'WAIVED', 'BLOCKED'];
+
+function weeklySummary(d: Of<'programme-weekly-summary'>, id: boolean, locale: Locale): Content {
+  const week = formatLocalDateRange(d.weekStart, d.weekEnd, d.timeZone, locale);
+  const pct = formatPercent(d.percentApproved, locale);
+  const done = d.tasksByState.APPROVED + d.tasksByState.WAIVED;
+  const unitLabel = (u: SummaryUnit) => `${u.name} (${u.code})`;
+  const byState = STATE_ORDER.map((s) => `${formatNumber(d.tasksByState[s], locale)} ${STATE_LABELS[locale][s]}`).join(', ');
+  const overdue = d.overdueUnits.map((u) => (id ? `${unitLabel(u)}: ${tasks(u.overdueTasks, locale)} terlambat` : `${unitLabel(u)}: ${tasks(u.overdueTasks, locale)} overdue`));
+  const moreOverdue = d.overdueUnitCount - d.overdueUnits.length;
+  if (moreOverdue > 0) overdue.push(id ? `dan ${units(moreOverdue, locale)} lainnya` : `and ${formatNumber(moreOverdue, locale)} more unit${moreOverdue === 1 ? '' : 's'}`);
+  const worst = d.worstUnits.map((u) =>
+    id
+      ? `${unitLabel(u)}: ${formatPercent(u.percentApproved, locale)} disetujui${u.overdueTasks > 0 ? `, ${tasks(u.overdueTasks, locale)} terlambat` : ''}`
+      : `${unitLabel(u)}: ${formatPercent(u.percentApproved, locale)} approved${u.overdueTasks > 0 ? `, ${tasks(u.overdueTasks, locale)} overdue` : ''}`,
+  );
+  const lines: (string | string[])[] = id
+    ? [
+        `Ringkasan program "${d.programmeName}" untuk pekan ${d.weekKey} (${week}).`,
+        `Kemajuan: ${pct} tugas telah disetujui atau dikecualikan (${formatNumber(done, locale)} dari ${tasks(d.taskCount, locale)} pada ${units(d.unitCount, locale)}); ${tasks(d.approvedThisWeek, locale)} disetujui selama pekan tersebut.`,
+        `Tugas menurut status: ${byState}.`,
+        d.overdueUnitCount > 0
+          ? `Unit terlambat: ${formatNumber(d.overdueUnitCount, locale)} dari ${units(d.unitCount, locale)}, dengan ${tasks(d.overdueTaskCount, locale)} terlambat.`
+          : 'Tidak ada unit yang terlambat.',
+      ]
+    : [
+        `Summary of the programme "${d.programmeName}" for the week ${d.weekKey} (${week}).`,
+        `Progress: ${pct} of the tasks are approved or waived (${formatNumber(done, locale)} of ${tasks(d.taskCount, locale)} across ${units(d.unitCount, locale)}); ${tasks(d.approvedThisWeek, locale)} approved during the week.`,
+        `Tasks by state: ${byState}.`,
+        d.overdueUnitCount > 0
+          ? `Overdue units: ${formatNumber(d.overdueUnitCount, locale)} of ${units(d.unitCount, locale)}, with ${tasks(d.overdueTaskCount, locale)} overdue.`
+          : 'No unit is overdue.',
+      ];
+  if (overdue.length > 0) lines.push(id ? 'Unit dengan tugas terlambat terbanyak:' : 'Units with the most overdue tasks:', overdue);
+  if (worst.length > 0) lines.push(id ? 'Unit dengan persentase persetujuan terendah:' : 'Units with the lowest share of approved tasks:', worst);
+  lines.push(
+    d.overdueUnitCount > 0
+      ? id
+        ? 'Langkah berikutnya: mohon menindaklanjuti unit yang terlambat dan yang kemajuannya rendah, misalnya dengan menghubungi pimpinannya, mengirim pengingat, atau memperpanjang batas waktu melalui halaman program.'
+        : 'Next step: please follow up with the overdue units and those making little progress, for example by contacting their heads, sending a reminder or extending deadlines on the programme page.'
+      : id
+        ? 'Langkah berikutnya: tidak ada yang mendesak; pantau terus kemajuan melalui halaman program.'
+        : 'Next step: nothing is urgent; keep following the progress on the programme page.',
+  );
+  return {
+    subject: id
+      ? `[Kawal] Ringkasan mingguan "${d.programmeName}" (${d.weekKey}): ${pct} disetujui, ${units(d.overdueUnitCount, locale)} terlambat`
+      : `[Kawal] Weekly summary "${d.programmeName}" (${d.weekKey}): ${pct} approved, ${units(d.overdueUnitCount, locale)} overdue`,
+    lines,
+    action: openProgramme(d, id),
+  };
+}
+
 export function renderMessage(data: MessageData, recipientName: string, locale: Locale): RenderedMessage {
   const id = locale === 'id';
   const content = ((): Content => {
@@ -402,6 +510,10 @@ export function renderMessage(data: MessageData, recipientName: string, locale: 
         return programmeNotice(data, id);
       case 'delivery-failed':
         return deliveryFailed(data, id);
+      case 'programme-launched':
+        return programmeLaunched(data, id, locale);
+      case 'programme-weekly-summary':
+        return weeklySummary(data, id, locale);
       default: {
         // A new kind in MessageData fails to compile here until it is rendered above.
         const unrendered: never = data;

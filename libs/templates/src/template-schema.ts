@@ -116,6 +116,8 @@ export const templateSchema = z
       .array(z.strictObject({ afterWorkingDays: int(1, 60), to: z.enum(ESCALATION_TARGETS, { error: `must be one of ${ESCALATION_TARGETS.join(', ')}` }) }))
       .max(5, 'must have at most 5 rungs')
       .optional(),
+    /** Email: escalations may go out outside working hours (everything else waits for them). Default false. */
+    mail: z.strictObject({ escalationsOutsideWorkingHours: z.boolean({ error: 'must be true or false' }) }).optional(),
     /** Whether a completed case needs a coordinator's sign-off before it closes (default true). */
     signOff: z.strictObject({ required: z.boolean({ error: 'must be true or false' }) }).optional(),
     /** The scoring instrument (kept as versioned data) that scores each unit's case. */

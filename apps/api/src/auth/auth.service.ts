@@ -17,8 +17,17 @@ export interface IssuedSession {
 }
 
 export type LinkCheck =
-  | { ok: true; linkId: string; purpose: string; person: { id: string; email: string; name: string; locale: string }; expiresAt: Date }
-  | { ok: false; reason: 'invalid' | 'expired' | 'used' };
+  | { ok: true; linkId: string; purpose: string; payload: unknown; person: { id: string; email: string; name: string; locale: string }; expiresAt: Date }
+  /** personLocale: the link's person's language, when the link is known (used or expired). */
+  | { ok: false; reason: 'invalid' | 'expired' | 'used'; personLocale?: string };
+
+/** A used action link: the session it opened and what the link was for. */
+export interface RedeemedActionLink {
+  ok: true;
+  session: IssuedSession;
+  purpose: string;
+  payload: unknown;
+}
 
 /** Touch lastUsedAt (and slide an idle session's expiry) at most this often per session. */
 const TOUCH_EVERY_MS = 60_000;
@@ -199,15 +208,18 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
-  /** Looks at a link without using it (GET shows a page; nothing changes). */
-  async inspectLink(token: string): Promise<LinkCheck> {
-    if (!looksLikeToken(token, 'kwl')) return { ok: false, reason: 'invalid' };
+  /**
+   * Looks at a link without using it (GET shows a page; nothing changes). `kwl` are sign-in links, `kwa` the action
+   * links of notification emails; a token of the other kind is not recognised.
+   */
+  async inspectLink(token: string, prefix: 'kwl' | 'kwa' = 'kwl'): Promise<LinkCheck> {
+    if (!looksLikeToken(token, prefix)) return { ok: false, reason: 'invalid' };
     const link = await this.prisma.actionLink.findUnique({ where: { tokenHash: tokenHash(token) }, include: { person: true } });
     if (!link || link.person.disabledAt) return { ok: false, reason: 'invalid' };
-    if (link.usedAt) return { ok: false, reason: 'used' };
-    if (link.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+    if (link.usedAt) return { ok: false, reason: 'used', personLocale: link.person.locale };
+    if (link.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired', personLocale: link.person.locale };
     const p = link.person;
-    return { ok: true, linkId: link.id, purpose: link.purpose, person: { id: p.id, email: p.email, name: p.name, locale: p.locale }, expiresAt: link.expiresAt };
+    return { ok: true, linkId: link.id, purpose: link.purpose, payload: link.payload, person: { id: p.id, email: p.email, name: p.name, locale: p.locale }, expiresAt: link.expiresAt };
   }
 
   /** Uses a sign-in link: exactly once (a conditional update decides between two racing requests). */
@@ -218,6 +230,27 @@ export class AuthService implements OnApplicationBootstrap {
     const used = await this.prisma.actionLink.updateMany({ where: { id: check.linkId, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
     if (used.count !== 1) return { ok: false, reason: 'used' };
     return this.issue(check.person, 'SESSION', 'link', ip, userAgent);
+  }
+
+  /**
+   * Uses an action link from a notification email (`kwa`, one of `purposes`): exactly once, decided by a conditional
+   * update between racing requests, and signs its person in with a new session. A link whose purpose is not one
+   * of `purposes`, or whose payload `acceptsPayload` refuses, is treated as unknown and stays unused.
+   */
+  async redeemActionLink(
+    token: string,
+    purposes: readonly string[],
+    ip: string,
+    userAgent?: string,
+    acceptsPayload: (payload: unknown) => boolean = () => true,
+  ): Promise<RedeemedActionLink | (LinkCheck & { ok: false })> {
+    const check = await this.inspectLink(token, 'kwa');
+    if (!check.ok) return check;
+    if (!purposes.includes(check.purpose) || !acceptsPayload(check.payload)) return { ok: false, reason: 'invalid' };
+    const used = await this.prisma.actionLink.updateMany({ where: { id: check.linkId, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+    if (used.count !== 1) return { ok: false, reason: 'used', personLocale: check.person.locale };
+    const session = await this.issue(check.person, 'SESSION', 'link', ip, userAgent);
+    return { ok: true, session, purpose: check.purpose, payload: check.payload };
   }
 
   async createApiToken(actor: Actor, name: string, expiresInDays?: number): Promise<IssuedSession> {

@@ -59,3 +59,61 @@ export function badLinkPage(locale: Locale, reason: 'invalid' | 'expired' | 'use
 }
 
 export const LINK_STATUS = { invalid: 404, expired: 410, used: 410 } as const;
+
+/** What an action link opens, as far as the read model knows it (each part may be missing). */
+export interface ActionLinkContext {
+  programmeName?: string;
+  unitName?: string;
+  taskTitle?: string;
+  /** The task's local due date, already formatted ('17 Maret 2027 (WITA)'). */
+  due?: string;
+  /** The link's expiry, already formatted in the unit's zone when known. */
+  until: string;
+}
+
+/**
+ * GET on an action link from a notification email: names the person, what will open and a button that POSTs to
+ * the same address. Opening it changes nothing (a mail filter that scans links cannot use it).
+ */
+export function confirmActionLinkPage(locale: Locale, person: { name: string; email: string }, ctx: ActionLinkContext): string {
+  const id = locale === 'id';
+  const isTask = !!ctx.taskTitle;
+  const rows: Array<[string, string | undefined]> = [
+    [id ? 'Program' : 'Programme', ctx.programmeName],
+    [id ? 'Unit' : 'Unit', ctx.unitName],
+    [id ? 'Tugas' : 'Task', ctx.taskTitle],
+    [id ? 'Batas waktu' : 'Due date', ctx.due],
+  ];
+  const details = rows.filter(([, v]) => v).map(([k, v]) => `<li>${escape(k)}: <strong>${escape(v!)}</strong></li>`);
+  return page(
+    locale,
+    isTask ? (id ? 'Buka tugas di Kawal' : 'Open your task in Kawal') : id ? 'Buka kasus di Kawal' : 'Open the case in Kawal',
+    [
+      `<p>${id ? 'Anda akan masuk sebagai' : 'You are about to sign in as'} <strong>${escape(person.name)}</strong> (${escape(person.email)})${
+        details.length ? (id ? ' dan membuka:' : ' and open:') : '.'
+      }</p>`,
+      details.length ? `<ul>\n${details.join('\n')}\n</ul>` : '',
+      '<form method="post"><button type="submit">' + (isTask ? (id ? 'Masuk dan buka tugas' : 'Sign in and open the task') : id ? 'Masuk dan buka kasus' : 'Sign in and open the case') + '</button></form>',
+      `<p class="muted">${id ? `Tautan ini hanya dapat dipakai satu kali dan berlaku sampai ${escape(ctx.until)}.` : `This link works once and until ${escape(ctx.until)}.`}</p>`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+}
+
+/** An action link that cannot be used: unknown or altered (404), expired or already used (410). */
+export function badActionLinkPage(locale: Locale, reason: 'invalid' | 'expired' | 'used'): string {
+  const id = locale === 'id';
+  const text = {
+    invalid: id
+      ? ['Tautan tidak valid', 'Tautan ini tidak dikenal. Mungkin terpotong saat disalin, atau sudah diubah. Masuk ke Kawal dengan kata sandi atau tautan masuk untuk membuka tugas Anda.']
+      : ['Invalid link', 'This link is not recognised. It may have been cut off when copied, or altered. Sign in to Kawal with your password or a sign-in link to open your task.'],
+    expired: id
+      ? ['Tautan kedaluwarsa', 'Tautan dalam email ini sudah melewati batas waktunya. Masuk ke Kawal dengan kata sandi atau tautan masuk untuk membuka tugas Anda.']
+      : ['Link expired', 'The link in this email is past its time limit. Sign in to Kawal with your password or a sign-in link to open your task.'],
+    used: id
+      ? ['Tautan sudah dipakai', 'Tautan ini hanya berlaku satu kali dan sudah dipakai. Jika bukan Anda yang memakainya, segera hubungi koordinator program.']
+      : ['Link already used', 'This link works only once and has been used. If it was not you, contact the programme coordinator at once.'],
+  }[reason];
+  return page(locale, text[0], `<p>${escape(text[1])}</p>`);
+}
