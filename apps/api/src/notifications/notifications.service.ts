@@ -50,6 +50,8 @@ export class NotificationsService {
       messageId: n.messageId,
       createdAt: n.createdAt.toISOString(),
       sentAt: n.sentAt ? n.sentAt.toISOString() : null,
+      notBefore: n.notBefore ? n.notBefore.toISOString() : null,
+      digestKey: n.digestKey,
     }));
     const last = page[page.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
