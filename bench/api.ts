@@ -19,7 +19,7 @@
  * endpoints never use it. Everything the bench started is stopped at the end, also on failure and on Ctrl-C.
  */
 import 'reflect-metadata'; // as apps/api/src/main.ts, before anything of Nest
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,10 +32,9 @@ import { caseWorkflowId, programmeWorkflowId } from '@kawal/contracts';
 import { KawalConfig, loadConfig } from '@kawal/config';
 import { localDateAt } from '@kawal/domain';
 import { templateChecksum } from '@kawal/templates';
-import { redactUrl } from '@kawal/runtime';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { applyMigrations } from '../libs/database/src/migrations';
-import { KOTA, SIGNALS, SignalTrap, TIME_ZONE, Teardown, freePort, loadSliceTemplate, log, parseWholeNumberOptions, secondsSince, startThrowawayDatabase } from './support';
+import { KOTA, SIGNALS, SignalTrap, TIME_ZONE, Teardown, freePort, loadSliceTemplate, log, parseWholeNumberOptions, secondsSince, startBenchDatabase } from './support';
 const KECAMATAN = 50;
 /** Kemendagri kelurahan codes are 1001..1999 within a kecamatan. */
 const MAX_CASES = KECAMATAN * 999;
@@ -75,44 +74,6 @@ function parseArgs(argv: string[]): ApiOptions {
       connections: { flag: '--connections', min: 1, max: 1_000 },
     }),
   };
-}
-
-const withDatabase = (url: string, database: string): string => {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** A new database on `serverUrl`'s server, dropped at teardown. */
-async function createDatabase(serverUrl: string, teardown: Teardown): Promise<string> {
-  const name = `kawal_bench_api_${randomBytes(4).toString('hex')}`;
-  try {
-    await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  } catch (err) {
-    throw new Error(`could not create the bench database ${name} on ${redactUrl(serverUrl)} (the user needs CREATEDB): ${(err as Error).message}`);
-  }
-  teardown.add(`database ${name}`, () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), 60_000);
-  return withDatabase(serverUrl, name);
-}
-
-/** A fresh, empty database: on DATABASE_URL's server, else on a throwaway PostgreSQL, else in PGlite. */
-async function startDatabase(base: KawalConfig, teardown: Teardown): Promise<string> {
-  if (base.database.url) {
-    const url = await createDatabase(base.database.url, teardown);
-    log(`database: ${redactUrl(url)} (new, on the server of DATABASE_URL)`);
-    return url;
-  }
-  return startThrowawayDatabase(teardown, (adminUrl) => createDatabase(adminUrl, teardown));
 }
 
 interface Seeded {
@@ -360,7 +321,7 @@ export async function apiBench(argv: string[]): Promise<string[]> {
 
   try {
     const tSetup = performance.now();
-    const url = await startDatabase(base, teardown);
+    const url = await startBenchDatabase(base, teardown, 'api');
     const { applied } = await applyMigrations(url);
     log(`migrations: ${applied.length} applied`);
 

@@ -28,18 +28,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationRequest, NotificationResult } from '@kawal/contracts';
-import { KawalConfig, loadConfig } from '@kawal/config';
+import { loadConfig } from '@kawal/config';
 import { createPrismaClient } from '@kawal/database';
 import { Mailer } from '@kawal/mail';
-import { redactUrl } from '@kawal/runtime';
 import { DEFAULT_MAIL_DEAD_AFTER_MS, notificationActivities } from '../activities/notification.activities';
 import { applyMigrations } from '../libs/database/src/migrations';
 import { startSmtpReceiver } from '../test/support/smtp';
 import { UsageError } from './index';
-import { SignalTrap, Teardown, log, parseWholeNumberOptions, secondsSince, startThrowawayDatabase } from './support';
+import { SignalTrap, Teardown, log, parseWholeNumberOptions, secondsSince, startBenchDatabase } from './support';
 
 const MAIL_DOMAIN = 'bench.kawal.test';
 const REDELIVERY_SHARE = 0.1;
@@ -81,43 +79,6 @@ function parseArgs(argv: string[]): MailOptions {
     }),
     failureRate,
   };
-}
-
-const withDatabase = (url: string, database: string): string => {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** A new database on `serverUrl`'s server, dropped at teardown. */
-async function createDatabase(serverUrl: string, teardown: Teardown): Promise<string> {
-  const name = `kawal_bench_mail_${randomBytes(4).toString('hex')}`;
-  try {
-    await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  } catch (err) {
-    throw new Error(`could not create the bench database ${name} on ${redactUrl(serverUrl)} (the user needs CREATEDB): ${(err as Error).message}`);
-  }
-  teardown.add(`database ${name}`, () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), 60_000);
-  return withDatabase(serverUrl, name);
-}
-
-async function startDatabase(config: KawalConfig, teardown: Teardown): Promise<string> {
-  if (config.database.url) {
-    const url = await createDatabase(config.database.url, teardown);
-    log(`database: ${redactUrl(url)} (new, on the server of DATABASE_URL)`);
-    return url;
-  }
-  return startThrowawayDatabase(teardown, (adminUrl) => createDatabase(adminUrl, teardown));
 }
 
 /** One request to the activity and how far it got. */
@@ -246,7 +207,7 @@ export async function mailBench(argv: string[]): Promise<string> {
 
   try {
     const tSetup = performance.now();
-    const [url, smtp] = await Promise.all([startDatabase(config, teardown), startSmtpReceiver({ failureRate: options.failureRate })]);
+    const [url, smtp] = await Promise.all([startBenchDatabase(config, teardown, 'mail'), startSmtpReceiver({ failureRate: options.failureRate })]);
     teardown.add('SMTP receiver', () => smtp.close());
     const { applied } = await applyMigrations(url);
     log(`migrations: ${applied.length} applied`);

@@ -6,11 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import YAML from 'yaml';
 import type { KawalConfig } from '@kawal/config';
 import type { TemplateDefinition } from '@kawal/domain';
 import { parseTemplate } from '@kawal/templates';
-import { LogFn, prefixedLogger, startEmbeddedPostgres } from '@kawal/runtime';
+import { LogFn, prefixedLogger, redactUrl, startEmbeddedPostgres } from '@kawal/runtime';
 import { findPostgresBinDir, startPostgresFromBinaries } from '../test/support/postgres-server';
 import { freePort } from '../test/support/ports';
 import { UsageError } from './index';
@@ -136,3 +138,41 @@ export async function startThrowawayDatabase(teardown: Teardown, onPostgres: (ad
 /** The slice template (templates/kawal-slice.v1.yaml), parsed and validated. */
 export const loadSliceTemplate = (config: KawalConfig): TemplateDefinition =>
   parseTemplate(YAML.parse(readFileSync(path.join(config.templatesDir, 'kawal-slice.v1.yaml'), 'utf8')));
+
+const withDatabase = (url: string, database: string): string => {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+};
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A new database on `serverUrl`'s server, dropped at teardown. */
+async function createDatabase(serverUrl: string, teardown: Teardown, purpose: string): Promise<string> {
+  const name = `kawal_bench_${purpose}_${randomBytes(4).toString('hex')}`;
+  try {
+    await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  } catch (err) {
+    throw new Error(`could not create the bench database ${name} on ${redactUrl(serverUrl)} (the user needs CREATEDB): ${(err as Error).message}`);
+  }
+  teardown.add(`database ${name}`, () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), 60_000);
+  return withDatabase(serverUrl, name);
+}
+
+/** A fresh, empty database for a bench: on DATABASE_URL's server, else on a throwaway PostgreSQL, else in PGlite. */
+export async function startBenchDatabase(base: KawalConfig, teardown: Teardown, purpose: string): Promise<string> {
+  if (base.database.url) {
+    const url = await createDatabase(base.database.url, teardown, purpose);
+    log(`database: ${redactUrl(url)} (new, on the server of DATABASE_URL)`);
+    return url;
+  }
+  return startThrowawayDatabase(teardown, (adminUrl) => createDatabase(adminUrl, teardown, purpose));
+}
