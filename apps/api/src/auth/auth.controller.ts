@@ -21,7 +21,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { Actor, AuthenticatedRequest, CurrentActor, Public } from './actor';
 import { ChangePasswordDto, CreateApiTokenDto, MeDto, PasswordSignInDto, SessionDto, SessionTokenDto, SignInLinkRequestDto } from './auth.dto';
 import { AuthService, IssuedSession } from './auth.service';
-import { LINK_STATUS, badLinkPage, confirmSignInPage, signedInPage } from './link-pages';
+import { LINK_STATUS, badLinkPage, confirmSignInPage, linkProblem, setLinkPageHeaders, setSessionCookie, signedInPage } from './link-pages';
 import { SESSION_COOKIE } from './tokens';
 
 const toTokenDto = (s: IssuedSession): SessionTokenDto => ({
@@ -77,7 +77,7 @@ export class AuthController {
   async showLink(@Param('token') token: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const check = await this.auth.inspectLink(token);
     const locale = requestLocale(req);
-    this.htmlHeaders(res);
+    setLinkPageHeaders(res);
     if (!check.ok) {
       res.status(LINK_STATUS[check.reason]).send(badLinkPage(locale, check.reason));
       return;
@@ -99,17 +99,9 @@ export class AuthController {
     const locale = requestLocale(req);
     if ('ok' in result) {
       if (wantsJson) {
-        throw new ApiError(
-          LINK_STATUS[result.reason],
-          `LINK_${result.reason.toUpperCase()}`,
-          { id: 'Tautan tidak dapat dipakai', en: 'The link cannot be used' },
-          {
-            id: { invalid: 'Tautan tidak dikenal.', expired: 'Tautan sudah kedaluwarsa.', used: 'Tautan sudah dipakai.' }[result.reason],
-            en: { invalid: 'The link is not recognised.', expired: 'The link has expired.', used: 'The link has already been used.' }[result.reason],
-          },
-        );
+        throw linkProblem(result.reason);
       }
-      this.htmlHeaders(res);
+      setLinkPageHeaders(res);
       res.status(LINK_STATUS[result.reason]).send(badLinkPage(locale, result.reason));
       return;
     }
@@ -117,17 +109,9 @@ export class AuthController {
       res.status(201).json(toTokenDto(result));
       return;
     }
-    this.htmlHeaders(res);
-    const secure = String(req.headers['x-forwarded-proto'] ?? req.protocol) === 'https';
-    res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt ?? undefined });
+    setLinkPageHeaders(res);
+    setSessionCookie(req, res, result);
     res.status(200).send(signedInPage(result.person.locale === 'en' ? 'en' : locale, result.person));
-  }
-
-  private htmlHeaders(res: Response): void {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
   }
 
   @Get('me')

@@ -1,3 +1,6 @@
+import type { Request, Response } from 'express';
+import { ApiError } from '../common/api-error';
+import { SESSION_COOKIE } from './tokens';
 import type { Locale } from '../common/locale';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -59,6 +62,33 @@ export function badLinkPage(locale: Locale, reason: 'invalid' | 'expired' | 'use
 }
 
 export const LINK_STATUS = { invalid: 404, expired: 410, used: 410 } as const;
+
+/** The problem for an API client (Accept: application/json) whose link cannot be used. */
+export function linkProblem(reason: 'invalid' | 'expired' | 'used'): ApiError {
+  return new ApiError(
+    LINK_STATUS[reason],
+    `LINK_${reason.toUpperCase()}`,
+    { id: 'Tautan tidak dapat dipakai', en: 'The link cannot be used' },
+    {
+      id: { invalid: 'Tautan tidak dikenal.', expired: 'Tautan sudah kedaluwarsa.', used: 'Tautan sudah dipakai.' }[reason],
+      en: { invalid: 'The link is not recognised.', expired: 'The link has expired.', used: 'The link has already been used.' }[reason],
+    },
+  );
+}
+
+/** Headers of every page behind an emailed link: never cached, never leaking the link as a referrer, nothing embedded. */
+export function setLinkPageHeaders(res: Response): void {
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+}
+
+/** The browser session a used link starts: HttpOnly, SameSite=Strict, Secure behind HTTPS. */
+export function setSessionCookie(req: Request, res: Response, session: { token: string; expiresAt: Date | null }): void {
+  const secure = String(req.headers['x-forwarded-proto'] ?? req.protocol) === 'https';
+  res.cookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: session.expiresAt ?? undefined });
+}
 
 /** What an action link opens, as far as the read model knows it (each part may be missing). */
 export interface ActionLinkContext {

@@ -4,9 +4,7 @@ import type { Response } from 'express';
 import { OPEN_TASK_PURPOSE, parseActionLinkTarget } from '@kawal/links';
 import { AuthenticatedRequest, Public } from '../auth/actor';
 import { AuthService } from '../auth/auth.service';
-import { LINK_STATUS, badActionLinkPage, confirmActionLinkPage } from '../auth/link-pages';
-import { SESSION_COOKIE } from '../auth/tokens';
-import { ApiError } from '../common/api-error';
+import { LINK_STATUS, badActionLinkPage, confirmActionLinkPage, linkProblem, setLinkPageHeaders, setSessionCookie } from '../auth/link-pages';
 import { Locale, requestLocale } from '../common/locale';
 import { ProblemDto } from '../common/problem.dto';
 import { ActionLinkSessionDto } from './links.dto';
@@ -42,7 +40,7 @@ export class LinksController {
   async show(@Param('token') token: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const check = await this.auth.inspectLink(token, 'kwa');
     const target = check.ok ? parseActionLinkTarget(check.payload) : null;
-    this.htmlHeaders(res);
+    setLinkPageHeaders(res);
     if (!check.ok || !target || !(PURPOSES as readonly string[]).includes(check.purpose)) {
       const reason = check.ok ? 'invalid' : check.reason;
       res.status(LINK_STATUS[reason]).send(badActionLinkPage(localeOf(check.ok ? undefined : check.personLocale, req), reason));
@@ -70,17 +68,9 @@ export class LinksController {
     const result = await this.auth.redeemActionLink(token, PURPOSES, clientIp(req), req.headers['user-agent'], (payload) => parseActionLinkTarget(payload) !== null);
     if (!result.ok) {
       if (wantsJson) {
-        throw new ApiError(
-          LINK_STATUS[result.reason],
-          `LINK_${result.reason.toUpperCase()}`,
-          { id: 'Tautan tidak dapat dipakai', en: 'The link cannot be used' },
-          {
-            id: { invalid: 'Tautan tidak dikenal.', expired: 'Tautan sudah kedaluwarsa.', used: 'Tautan sudah dipakai.' }[result.reason],
-            en: { invalid: 'The link is not recognised.', expired: 'The link has expired.', used: 'The link has already been used.' }[result.reason],
-          },
-        );
+        throw linkProblem(result.reason);
       }
-      this.htmlHeaders(res);
+      setLinkPageHeaders(res);
       res.status(LINK_STATUS[result.reason]).send(badActionLinkPage(localeOf(result.personLocale, req), result.reason));
       return;
     }
@@ -92,16 +82,8 @@ export class LinksController {
       res.status(201).json(body);
       return;
     }
-    this.htmlHeaders(res);
-    const secure = String(req.headers['x-forwarded-proto'] ?? req.protocol) === 'https';
-    res.cookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: session.expiresAt ?? undefined });
+    setLinkPageHeaders(res);
+    setSessionCookie(req, res, session);
     res.redirect(HttpStatus.SEE_OTHER, `/cases/${encodeURIComponent(target.caseId)}`);
-  }
-
-  private htmlHeaders(res: Response): void {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
   }
 }
