@@ -5,6 +5,7 @@ import type { DigestItem } from '@kawal/mail';
 const { sql } = db.Prisma;
 
 interface Row {
+  total: number;
   programme_name: string;
   unit_name: string;
   time_zone: string;
@@ -23,7 +24,7 @@ interface Row {
  */
 function itemsQuery(email: string, today: LocalDate, horizonDays: number, limit: number | null) {
   return sql`
-    SELECT p.name AS programme_name, u.name AS unit_name, u.time_zone, t.case_id, t.key, t.title, t.state, t.due_date, t.overdue
+    SELECT count(*) OVER ()::int AS total, p.name AS programme_name, u.name AS unit_name, u.time_zone, t.case_id, t.key, t.title, t.state, t.due_date, t.overdue
       FROM tasks t
       JOIN cases c ON c.id = t.case_id
       JOIN programmes p ON p.id = c.programme_id
@@ -44,7 +45,9 @@ export async function countItemsDue(prisma: PrismaClient, email: string, today: 
 }
 
 export async function listItemsDue(prisma: PrismaClient, email: string, today: LocalDate, horizonDays: number, publicBaseUrl: string, limit = 50): Promise<{ items: DigestItem[]; more: number }> {
-  const [rows, total] = await Promise.all([prisma.$queryRaw<Row[]>(itemsQuery(email, today, horizonDays, limit)), countItemsDue(prisma, email, today, horizonDays)]);
+  // One query: the page, and (window count) how many there are in all.
+  const rows = await prisma.$queryRaw<Row[]>(itemsQuery(email, today, horizonDays, limit));
+  const total = rows[0]?.total ?? 0;
   const zone = (tz: string) => (isIndonesianTimeZone(tz) ? zoneAbbreviation(tz as IndonesianTimeZone) : tz);
   return {
     items: rows.map((r) => ({

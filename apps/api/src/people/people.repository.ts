@@ -81,10 +81,4 @@ export class PeopleRepository {
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((r) => byId.get(r.id)!).filter(Boolean);
   }
-
-  /** Does the person hold one of the roles on any of these units? */
-  async holdsRole(personId: string, roles: db.Role[], unitIds: string[]): Promise<boolean> {
-    const count = await this.prisma.roleAssignment.count({ where: { personId, role: { in: roles }, unitId: { in: unitIds } } });
-    return count > 0;
-  }
 }

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate, ValidateNested, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
@@ -17,6 +18,17 @@ export class IsLocalDateConstraint implements ValidatorConstraintInterface {
 
 export const MAX_UNITS_PER_LAUNCH = 100_000;
 const UNIT_CODE = /^\d{2}(\.[0-9A-Z][0-9A-Z-]{0,19}){0,4}$/;
+
+/** A list of unit codes: 1 to MAX_UNITS_PER_LAUNCH distinct Kemendagri codes (the same rule everywhere units are named). */
+const UnitCodeList = () =>
+  applyDecorators(
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(MAX_UNITS_PER_LAUNCH),
+    ArrayUnique(),
+    IsString({ each: true }),
+    Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' }),
+  );
 
 export class HolidayNameDto {
   @ApiProperty({ example: 'Hari Jadi Kota Banjarbaru' }) @IsString() @IsNotEmpty() @MaxLength(200) id!: string;
@@ -49,12 +61,7 @@ export class UnitSelectorDto {
 
   @ApiPropertyOptional({ type: [String], example: ['63.72.01.1001'], description: 'Only these units' })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  @UnitCodeList()
   codes?: string[];
 }
 
@@ -83,12 +90,7 @@ export class LaunchProgrammeDto {
 
   @ApiPropertyOptional({ type: [String], example: ['63.72.01.1001', '63.72.01.1002'], description: 'The units, by code. Give exactly one of unitCodes and unitSelector.' })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  @UnitCodeList()
   unitCodes?: string[];
 
   @ApiPropertyOptional({
@@ -142,11 +144,7 @@ export class ProgrammeActionDto {
 
   @ApiPropertyOptional({ type: [String], description: 'extend, remind, migrate: only these units (default: all)' })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
-  @ArrayUnique()
-  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  @UnitCodeList()
   unitCodes?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'extend: only these tasks (default: all open tasks)' })
@@ -174,12 +172,7 @@ export class ProgrammeActionResultDto {
 
 export class JoinUnitsDto {
   @ApiProperty({ type: [String], example: ['63.72.01.1007'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_UNITS_PER_LAUNCH)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' })
+  @UnitCodeList()
   unitCodes!: string[];
 
   @ApiPropertyOptional()

@@ -164,16 +164,4 @@ export class UnitsRepository {
          WHERE u.id = v.id`;
     }
   }
-
-  /** The unit and its ancestors (nearest first). */
-  async ancestry(unitId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let current: string | null = unitId;
-    while (current && ids.length < 10) {
-      ids.push(current);
-      const row: { parentId: string | null } | null = await this.prisma.unit.findUnique({ where: { id: current }, select: { parentId: true } });
-      current = row?.parentId ?? null;
-    }
-    return ids;
-  }
 }
