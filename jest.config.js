@@ -6,7 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   resolver: '<rootDir>/test/support/jest-resolver.js',
   moduleNameMapper: {
-    '^@kawal/(contracts|domain|holidays|templates|config|database|mail|storage|links|reports|units-csv|runtime)$': '<rootDir>/libs/$1/src',
+    '^@kawal/(contracts|domain|holidays|templates|config|database|mail|storage|links|reports|units-csv|runtime|scoring|reference)$': '<rootDir>/libs/$1/src',
     '^@kawal/activities$': '<rootDir>/activities',
     '^@kawal/workflows$': '<rootDir>/workflows',
   },

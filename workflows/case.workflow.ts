@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities, CaseResult, CaseWorkflowInput, MessageData, NotificationRequest, Recipient } from '@kawal/contracts';
 import {
+  addFollowUpsUpdate,
   caseClosedSignal,
   caseStateQuery,
   decideExtensionUpdate,
@@ -21,6 +22,7 @@ import {
   reassignTaskUpdate,
   requestExtensionUpdate,
   reviewTaskUpdate,
+  revokeDesignationUpdate,
   signOffCaseUpdate,
   submitTaskUpdate,
   waiveTaskUpdate,
@@ -35,20 +37,24 @@ import {
   TimerEvent,
   WorkingCalendar,
   allTasksDone,
+  applyAddFollowUps,
   applyDecideExtension,
   applyProgrammeAction,
   applyReassign,
   applyRequestExtension,
   applyReview,
+  applyRevokeDesignation,
   applySignOff,
   applySubmit,
   applyTimerEvent,
   applyWaive,
+  checkAddFollowUps,
   checkDecideExtension,
   checkProgrammeAction,
   checkReassign,
   checkRequestExtension,
   checkReview,
+  checkRevokeDesignation,
   checkSignOff,
   checkSubmit,
   checkWaive,
@@ -279,6 +285,53 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       return state;
     },
     { validator: (cmd) => rejectWith(() => checkProgrammeAction(state, ctx(), cmd)) },
+  );
+
+  setHandler(
+    revokeDesignationUpdate,
+    async (cmd) => {
+      const c = ctx();
+      const { reopened } = applyRevokeDesignation(state, c, cmd);
+      const r = template.revocation!;
+      const recipients = new Map<string, Recipient>();
+      for (const target of r.notify) for (const to of escalationRecipients(target)) if (!recipients.has(to.email)) recipients.set(to.email, to);
+      const n = state.revocations?.length ?? 0;
+      // The revocation email lists the reopened tasks and their deadlines, so they are not announced one by one.
+      notify([...recipients.values()], `designation-revoked/${n}`, {
+        kind: 'designation-revoked',
+        ...base(),
+        designationName: r.name.id,
+        reason: cmd.reason,
+        reference: cmd.reference,
+        by: cmd.by,
+        timeZone: tz,
+        reopened: reopened.map((t) => ({ title: t.title, dueDate: t.state === 'OPEN' ? t.dueDate : null })),
+      });
+      announceOpened(settle(state, c));
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkRevokeDesignation(state, ctx(), cmd)) },
+  );
+
+  setHandler(
+    addFollowUpsUpdate,
+    async (cmd) => {
+      const added = applyAddFollowUps(state, ctx(), cmd);
+      for (const task of added) {
+        notify(assignees(task), `follow-up/${task.key}`, {
+          kind: 'task-assigned',
+          ...base(task),
+          dueDate: task.dueDate,
+          timeZone: tz,
+          assignedBy: cmd.by,
+          reason: cmd.source,
+        });
+      }
+      await persist();
+      return state;
+    },
+    { validator: (cmd) => rejectWith(() => checkAddFollowUps(state, ctx(), cmd)) },
   );
 
   if (!input.state) await persist();

@@ -46,6 +46,24 @@ describe('email messages', () => {
       'extension-decided': { data: { ...base, kind: 'extension-decided', approved: true, oldDueDate: '2026-03-17', newDueDate: '2026-03-24', timeZone: 'WITA', decidedBy: 'Bagian Organisasi', comment: `Disetujui ${XSS}` }, dates: ['2026-03-17', '2026-03-24'] },
       'case-signed-off': { data: { ...base, taskTitle: '', kind: 'case-signed-off', signedOffBy: 'Bagian Organisasi', comment: `Terima kasih ${XSS}` }, dates: [], caseLevel: true },
       'programme-notice': { data: { ...base, taskTitle: '', kind: 'programme-notice', action: 'extended', reason: `Libur nasional ${XSS}`, by: 'Bagian Organisasi', workingDays: 3 }, dates: [], caseLevel: true },
+      'designation-revoked': {
+        data: {
+          ...base,
+          taskTitle: '',
+          kind: 'designation-revoked',
+          designationName: 'Kelurahan Bebas Maladministrasi',
+          reason: `Laporan pungutan liar terbukti ${XSS}`,
+          reference: 'LAHP 0012/LM/2026',
+          by: 'Bagian Organisasi',
+          timeZone: 'WITA',
+          reopened: [
+            { title: 'Verifikasi lapangan', dueDate: '2026-03-17' },
+            { title: 'Penetapan', dueDate: null },
+          ],
+        },
+        dates: ['2026-03-17'],
+        caseLevel: true,
+      },
       'delivery-failed': { data: { ...base, taskTitle: '', kind: 'delivery-failed', failedRecipient: 'lurah@salah.example', failedKind: 'reminder', error: `550 no such user ${XSS}` }, dates: [], caseLevel: true },
     };
 

@@ -78,6 +78,19 @@ export type MessageData =
   | (TaskMessageBase & { kind: 'extension-decided'; approved: boolean; oldDueDate: string; newDueDate: string; timeZone: string; decidedBy: string; comment?: string })
   /** taskTitle is empty for case-level messages. */
   | (TaskMessageBase & { kind: 'case-signed-off'; signedOffBy: string; comment?: string })
+  /**
+   * A designation the unit held (e.g. Kelurahan Bebas Maladministrasi) was revoked after an upheld report; the listed
+   * tasks are open again (dueDate null while a task waits on another). To the unit's heads, the camat, the coordinator.
+   */
+  | (TaskMessageBase & {
+      kind: 'designation-revoked';
+      designationName: string;
+      reason: string;
+      reference?: string;
+      by: string;
+      timeZone: string;
+      reopened: Array<{ title: string; dueDate: string | null }>;
+    })
   /** To the coordinator: an email could not be delivered (the address was refused); it is not retried. */
   | (TaskMessageBase & { kind: 'delivery-failed'; failedRecipient: string; failedKind: string; error: string })
   /** A coordinator acted on the whole programme: deadlines extended, suspended, resumed, cancelled or closed. */

@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { NotificationRequest } from './activities.contract';
 import type {
+  AddFollowUpsCommand,
   CaseState,
   DecideExtensionCommand,
   IndonesianTimeZone,
@@ -9,6 +10,7 @@ import type {
   ReassignCommand,
   RequestExtensionCommand,
   ReviewCommand,
+  RevokeDesignationCommand,
   SignOffCommand,
   SubmitCommand,
   TemplateDefinition,
@@ -66,3 +68,7 @@ export const reassignTaskUpdate = defineUpdate<CaseState, [ReassignCommand]>('re
 export const signOffCaseUpdate = defineUpdate<CaseState, [SignOffCommand]>('signOffCase');
 /** A programme-wide action (extend, suspend, resume, remind, cancel, close, migrate) applied to this case. */
 export const programmeActionUpdate = defineUpdate<CaseState, [ProgrammeActionCommand]>('programmeAction');
+/** Revokes the case's designation (an upheld maladministration report): reopens the template's listed tasks. */
+export const revokeDesignationUpdate = defineUpdate<CaseState, [RevokeDesignationCommand]>('revokeDesignation');
+/** Adds follow-up tasks (e.g. the notes of the Ombudsman's rapor for this unit), each with an owner and a deadline. */
+export const addFollowUpsUpdate = defineUpdate<CaseState, [AddFollowUpsCommand]>('addFollowUps');

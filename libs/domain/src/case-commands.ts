@@ -16,6 +16,7 @@ import {
   tasksForTemplate,
   today,
 } from './case-state';
+import { FOLLOW_UP_TEMPLATE_KEY } from './follow-ups';
 
 /**
  * Commands on a case: each has a check (no mutation; the workflow's update validator calls it, so a rejected
@@ -516,7 +517,8 @@ export function migrateTemplate(state: CaseState, ctx: CaseContext, template: Te
     });
   }
   for (const dropped of byKey.values()) {
-    if (!isDone(dropped)) {
+    // Follow-ups a coordinator added are the case's own, not the template's: a new version keeps them as they are.
+    if (!isDone(dropped) && dropped.templateKey !== FOLLOW_UP_TEMPLATE_KEY) {
       dropped.history.push({ at, by, action: 'waived', comment: reason, before: { state: dropped.state } });
       dropped.state = 'WAIVED';
       dropped.completedOn = today(state, ctx.now);

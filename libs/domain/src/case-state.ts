@@ -30,7 +30,9 @@ export type TaskAction =
   | 'extension-refused'
   | 'deadline-moved'
   | 'escalated'
-  | 'reopened';
+  | 'reopened'
+  | 'blocked-again'
+  | 'added';
 
 export interface TaskHistoryEntry {
   at: string; // ISO instant
@@ -43,7 +45,17 @@ export interface TaskHistoryEntry {
   after?: Record<string, unknown>;
 }
 
-export type CaseAction = 'signed-off' | 'suspended' | 'resumed' | 'deadlines-extended' | 'cancelled' | 'closed' | 'template-migrated' | 'reminded';
+export type CaseAction =
+  | 'signed-off'
+  | 'suspended'
+  | 'resumed'
+  | 'deadlines-extended'
+  | 'cancelled'
+  | 'closed'
+  | 'template-migrated'
+  | 'reminded'
+  | 'designation-revoked'
+  | 'follow-ups-added';
 
 export interface CaseHistoryEntry {
   at: string;
@@ -98,6 +110,12 @@ export interface CaseTask {
   checklist: string[];
   checked: string[];
   weight: number;
+  /** The scoring instrument's component (dimension, aspect) the task counts toward. */
+  component?: string;
+  /** Set when a revoked designation opened the task again: its deadline counts from this local date. */
+  reopenedOn?: LocalDate;
+  /** A follow-up task a coordinator added to this case (e.g. from the Ombudsman's rapor), and where it came from. */
+  followUp?: { source: string; addedBy: string; description?: string };
   evidenceIds: string[];
   lastComment?: string;
   submittedAt?: string;
@@ -140,7 +158,20 @@ export interface CaseState {
   signedOff?: { by: string; at: string; comment?: string };
   /** Ids of programme actions already applied (most recent last), so a retried bulk action applies once. */
   appliedActions: string[];
+  /** Each time the case's designation (e.g. Kelurahan Bebas Maladministrasi) was revoked. */
+  revocations?: Revocation[];
   history: CaseHistoryEntry[];
+}
+
+export interface Revocation {
+  at: string;
+  on: LocalDate;
+  by: string;
+  reason: string;
+  /** The upheld report behind it, e.g. an Ombudsman LAHP number. */
+  reference?: string;
+  /** Keys of the tasks opened again. */
+  reopened: string[];
 }
 
 /** What the rules need besides the state: the template snapshot, the calendar and the clock. */
@@ -212,6 +243,7 @@ function taskFromTemplate(t: TemplateTask, occurrence?: number): CaseTask {
     checklist: (t.checklist ?? []).map((c) => c.key),
     checked: [],
     weight: t.weight ?? 1,
+    ...(t.component ? { component: t.component } : {}),
     evidenceIds: [],
     rungsDone: [],
     history: [],
@@ -289,15 +321,24 @@ function scheduleOf(state: CaseState, ctx: CaseContext, task: CaseTask): { dueDa
   const t = templateTask(ctx.template, task);
   if (!t) return task.dueDate ? { dueDate: task.dueDate, opensOn: task.opensOn } : null;
   const cal = ctx.calendar;
-  if ('date' in t.due) return { dueDate: cal.onOrAfter(t.due.date) };
-  const reference = dueReference(state, ctx, t);
+  if ('date' in t.due) {
+    const fixed = cal.onOrAfter(t.due.date);
+    if (task.reopenedOn && compareLocalDates(fixed, task.reopenedOn) <= 0) return { dueDate: cal.addWorkingDays(task.reopenedOn, REOPENED_FIXED_DATE_WORKING_DAYS) };
+    return { dueDate: fixed };
+  }
+  let reference = dueReference(state, ctx, t);
   if (!reference) return null;
+  // A task opened again by a revocation counts its deadline from that day, not from the original reference.
+  if (task.reopenedOn && compareLocalDates(reference, task.reopenedOn) < 0) reference = task.reopenedOn;
   if (task.occurrence !== undefined && t.recurrence) {
     const opensOn = cal.onOrAfter(addMonths(reference, task.occurrence * t.recurrence.everyMonths));
     return { opensOn, dueDate: cal.addWorkingDays(opensOn, t.due.workingDays) };
   }
   return { dueDate: cal.addWorkingDays(reference, t.due.workingDays) };
 }
+
+/** A reopened task whose fixed due date has passed gets this many working days from the day it reopened. */
+export const REOPENED_FIXED_DATE_WORKING_DAYS = 10;
 
 export function setDueDate(state: CaseState, task: CaseTask, dueDate: LocalDate): void {
   task.dueDate = dueDate;
@@ -327,7 +368,7 @@ export function rungInstant(state: CaseState, ctx: CaseContext, dueDate: LocalDa
   return atOfficeHour(state, ctx.template, ctx.calendar.addWorkingDays(dueDate, rungOffset(rung)));
 }
 
-function blockers(state: CaseState, ctx: CaseContext, task: CaseTask): string[] {
+export function blockers(state: CaseState, ctx: CaseContext, task: CaseTask): string[] {
   const t = templateTask(ctx.template, task);
   const deps = t ? taskDependencies(t) : [];
   return deps.filter((key) => {

@@ -3,3 +3,5 @@ export * from './template';
 export * from './case-state';
 export * from './case-commands';
 export * from './case-clock';
+export * from './designation';
+export * from './follow-ups';

@@ -307,6 +307,34 @@ function caseSignedOff(d: Of<'case-signed-off'>, id: boolean): Content {
   };
 }
 
+function designationRevoked(d: Of<'designation-revoked'>, id: boolean, locale: Locale): Content {
+  const tasks = d.reopened.map((t) =>
+    t.dueDate
+      ? `${t.title} — ${id ? 'batas waktu' : 'due'} ${formatLocalDate(t.dueDate, d.timeZone, locale)}`
+      : `${t.title} — ${id ? 'dibuka setelah tugas sebelumnya disetujui' : 'opens once the task before it is approved'}`,
+  );
+  const ref = d.reference ? (id ? ` (rujukan: ${d.reference})` : ` (reference: ${d.reference})`) : '';
+  return {
+    subject: id ? `[Kawal] Penetapan dicabut: ${d.designationName} — ${d.unitName}` : `[Kawal] Designation revoked: ${d.designationName} — ${d.unitName}`,
+    lines: id
+      ? [
+          `Penetapan ${d.unitName} sebagai "${d.designationName}" dalam program "${d.programmeName}" dicabut oleh ${d.by}${ref}.`,
+          `Alasan: ${d.reason}`,
+          'Tugas berikut dibuka kembali dan harus diselesaikan lagi:',
+          tasks,
+          'Langkah berikutnya: mohon tindak lanjuti laporan yang menjadi dasar pencabutan, lalu kerjakan kembali tugas di atas sesuai batas waktunya.',
+        ]
+      : [
+          `The designation of ${d.unitName} as "${d.designationName}" in the programme "${d.programmeName}" was revoked by ${d.by}${ref}.`,
+          `Reason: ${d.reason}`,
+          'These tasks are open again and must be completed once more:',
+          tasks,
+          'Next step: please act on the report behind the revocation, then work through the tasks above by their due dates.',
+        ],
+    action: { label: id ? 'Lihat kasus' : 'View the case', url: d.link },
+  };
+}
+
 function deliveryFailed(d: Of<'delivery-failed'>, id: boolean): Content {
   return {
     subject: id ? `[Kawal] Email tidak terkirim ke ${d.failedRecipient}` : `[Kawal] Email not delivered to ${d.failedRecipient}`,
@@ -510,6 +538,8 @@ export function renderMessage(data: MessageData, recipientName: string, locale: 
         return programmeNotice(data, id);
       case 'delivery-failed':
         return deliveryFailed(data, id);
+      case 'designation-revoked':
+        return designationRevoked(data, id, locale);
       case 'programme-launched':
         return programmeLaunched(data, id, locale);
       case 'programme-weekly-summary':

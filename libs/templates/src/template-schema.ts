@@ -90,7 +90,14 @@ const taskSchema = z.strictObject({
    * (e.g. monitoring every 6 months after penetapan) and falls due the rule's working days later.
    */
   recurrence: z.strictObject({ everyMonths: int(1, 24), times: int(1, 24) }).optional(),
+  /** The component (dimension, aspect) of the template's scoring instrument this task counts toward. */
+  component: key.optional(),
 });
+
+/** Who hears about a revoked designation. */
+const notifyTargets = z
+  .array(z.enum(ESCALATION_TARGETS, { error: `must be one of ${ESCALATION_TARGETS.join(', ')}` }))
+  .min(1, 'must name at least one recipient');
 
 /** A rung of the reminder ladder, counted in working days before or after the due date (0 before = on the day). */
 const reminderRung = z.union(
@@ -122,11 +129,54 @@ export const templateSchema = z
     signOff: z.strictObject({ required: z.boolean({ error: 'must be true or false' }) }).optional(),
     /** The scoring instrument (kept as versioned data) that scores each unit's case. */
     scoring: z.strictObject({ instrument: key, version: int(1, 1000).optional() }).optional(),
+    /**
+     * A designation (e.g. Kelurahan Bebas Maladministrasi) the case earns when `designationTask` is approved, and what
+     * revoking it does: the listed tasks open again (those waiting on another listed task wait again) and the
+     * named people are told why.
+     */
+    revocation: z
+      .strictObject({
+        designationTask: key,
+        name: text,
+        reopens: z.array(key).min(1, 'must list at least one task').max(50, 'must list at most 50 tasks'),
+        notify: notifyTargets,
+      })
+      .optional(),
+    /**
+     * Coordinators may add follow-up tasks to a unit's case during the programme (e.g. one per note of the
+     * Ombudsman's rapor), each with an owner and a deadline; they are reviewed, evidenced and scored as set here.
+     */
+    followUps: z
+      .strictObject({
+        name: text,
+        evidence: z
+          .strictObject({
+            minItems: int(0, 50),
+            kinds: z.array(z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` })).min(1, 'must list at least one kind'),
+          })
+          .default({ minItems: 1, kinds: ['document'] }),
+        review: z
+          .strictObject({
+            levels: z
+              .array(z.strictObject({ role: z.enum(REVIEWER_ROLES, { error: `must be one of ${REVIEWER_ROLES.join(', ')}` }), name: text }))
+              .min(1, 'must have at least one level')
+              .max(5, 'must have at most 5 levels'),
+          })
+          .optional(),
+        defaultWorkingDays: int(1, 365).default(20),
+        weight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(100, 'must be at most 100').default(1),
+        component: key.optional(),
+        maxPerCase: int(1, 200).default(50),
+      })
+      .optional(),
+    /** The programme runs again every N months (a yearly MoU follow-up: 12); the next cycle is launched from the last. */
+    cycle: z.strictObject({ everyMonths: int(1, 60) }).optional(),
   })
   .superRefine((t, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     const taskKeys = new Map<string, number>();
     t.tasks.forEach((task, i) => {
+      if (t.followUps && /^follow-up-\d+$/.test(task.key)) issue(['tasks', i, 'key'], 'must not look like "follow-up-N", which names the follow-ups added to a case');
       if (taskKeys.has(task.key)) issue(['tasks', i, 'key'], `must be unique; "${task.key}" appears twice`);
       else taskKeys.set(task.key, i);
     });
@@ -176,6 +226,19 @@ export const templateSchema = z
       if (rungs.has(id)) issue(['reminders', i, field], 'must be unique');
       rungs.add(id);
     });
+    if (t.revocation) {
+      const r = t.revocation;
+      const check = (k: string, path: PropertyKey[]) => {
+        const i = taskKeys.get(k);
+        if (i === undefined) issue(path, `must name a task of this template; "${k}" is not one`);
+        else if (t.tasks[i].recurrence) issue(path, `must not name a recurring task; "${k}" recurs`);
+      };
+      check(r.designationTask, ['revocation', 'designationTask']);
+      r.reopens.forEach((k, i) => check(k, ['revocation', 'reopens', i]));
+      if (!r.reopens.includes(r.designationTask)) issue(['revocation', 'reopens'], `must include the designation task "${r.designationTask}"`);
+    }
+    const components = [...t.tasks.map((task, i) => ({ c: task.component, path: ['tasks', i, 'component'] })), { c: t.followUps?.component, path: ['followUps', 'component'] }];
+    if (!t.scoring) components.forEach(({ c, path }) => c !== undefined && issue(path, 'needs a scoring instrument (scoring.instrument) to count toward'));
     (t.escalation ?? []).forEach((rung, i, all) => {
       if (i > 0 && rung.afterWorkingDays <= all[i - 1].afterWorkingDays) issue(['escalation', i, 'afterWorkingDays'], 'must be later than the rung before');
     });
