@@ -1,6 +1,8 @@
-import type { CaseState } from '@kawal/domain';
+import { designationOf, type CaseState, type TemplateDefinition } from '@kawal/domain';
 import type { RecordCaseResult } from '@kawal/contracts';
 import { db, type PrismaClient } from '@kawal/database';
+import { scoreCase } from '@kawal/scoring';
+import { instrumentForTemplate, scoredTasks } from '@kawal/templates';
 
 const { DbNull } = db.Prisma;
 /** History entries hold plain JSON values (strings, numbers, lists); Prisma wants its own JSON input type. */
@@ -23,13 +25,43 @@ export function taskCounts(state: Pick<CaseState, 'tasks'>) {
   };
 }
 
+type ScoringTemplate = Pick<TemplateDefinition, 'tasks' | 'followUps' | 'scoring' | 'revocation'>;
+
+/**
+ * The case's score, zone and category under its template's instrument, and where its designation stands: written
+ * with every state, so the programme's distribution is one query over the cases.
+ */
+export function caseFigures(state: CaseState, template: ScoringTemplate | null) {
+  const instrument = template ? instrumentForTemplate(template, Number(state.startDate.slice(0, 4))) : null;
+  const score = instrument && template ? scoreCase(instrument, scoredTasks(template, state.tasks)) : null;
+  return {
+    score: score?.score ?? null,
+    scoreZone: score?.zone ?? null,
+    scoreCategory: score?.category ?? null,
+    designation: template ? (designationOf(state, template)?.status ?? null) : null,
+    revocations: (state.revocations ?? []) as unknown as db.Prisma.InputJsonArray,
+  };
+}
+
 /**
  * Projects a case's workflow state into PostgreSQL. Guarded by the state's version: a late or repeated write
  * (an activity retry, an out-of-order completion) never moves the read model backwards.
  */
 export function readModelActivities(prisma: PrismaClient) {
+  // Published template versions never change, so their definitions are cached by key and version.
+  const templates = new Map<string, ScoringTemplate | null>();
+  const templateOf = async (state: CaseState): Promise<ScoringTemplate | null> => {
+    const id = `${state.templateKey}@${state.templateVersion}`;
+    if (!templates.has(id)) {
+      const row = await prisma.template.findUnique({ where: { key_version: { key: state.templateKey, version: state.templateVersion } }, select: { definition: true } });
+      if (!row) return null;
+      templates.set(id, row.definition as unknown as ScoringTemplate);
+    }
+    return templates.get(id)!;
+  };
   return {
     async recordCaseState(state: CaseState): Promise<RecordCaseResult> {
+      const figures = caseFigures(state, await templateOf(state));
       return prisma.$transaction(async (tx) => {
         const updated = await tx.case.updateMany({
           where: { id: state.caseId, version: { lt: state.version } },
@@ -41,6 +73,7 @@ export function readModelActivities(prisma: PrismaClient) {
             templateVersion: state.templateVersion ?? null,
             signedOffAt: state.signedOff ? new Date(state.signedOff.at) : null,
             signedOffBy: state.signedOff?.by ?? null,
+            ...figures,
           },
         });
         if (updated.count === 0) return { applied: false };
@@ -52,6 +85,8 @@ export function readModelActivities(prisma: PrismaClient) {
             phase: task.phase ?? null,
             occurrence: task.occurrence ?? null,
             weight: task.weight ?? 1,
+            component: task.component ?? null,
+            followUp: task.followUp ? { ...task.followUp } : DbNull,
             state: task.state,
             dueDate: task.dueDate ? asDate(task.dueDate) : null,
             dueAt: task.dueAt ? new Date(task.dueAt) : null,

@@ -264,7 +264,7 @@ describe('template language', () => {
         { afterWorkingDays: 10, to: 'COORDINATOR' },
       ],
       signOff: { required: true },
-      scoring: { instrument: 'ipp-kemenpanrb', version: 2 },
+      scoring: { instrument: 'kawal-checklist', version: 1 },
     });
 
     // Defaults: office hour, phase start offsets, evidence, required checklist items.
@@ -296,12 +296,68 @@ describe('template language', () => {
     expect(rungOffset({ workingDaysBefore: 0 })).toBe(0);
     expect(t.escalation!.map((r) => r.to)).toEqual(['UNIT_HEAD', 'PARENT_UNIT_HEAD', 'COORDINATOR']);
     expect(t.signOff).toEqual({ required: true });
-    expect(t.scoring).toEqual({ instrument: 'ipp-kemenpanrb', version: 2 });
+    expect(t.scoring).toEqual({ instrument: 'kawal-checklist', version: 1 });
 
     // Optional parts stay absent when left out.
     const bare = parseTemplate(slice());
     expect([bare.phases, bare.escalation, bare.signOff, bare.scoring]).toEqual([undefined, undefined, undefined, undefined]);
     expect(bare.tasks[0].checklist).toBeUndefined();
   });
-});
 
+  describe('scoring, designation, follow-ups and cycles', () => {
+    it('checks the template against the scoring instrument it names (kept as data in instruments/)', () => {
+      const unknown = { ...slice(), scoring: { instrument: 'tidak-ada' } };
+      expect(issues(unknown)).toEqual([{ path: 'scoring.instrument', rule: expect.stringMatching(/^must name a known scoring instrument \(.*ombudsman-kepatuhan@2/) }]);
+      const wrongVersion = { ...slice(), scoring: { instrument: 'ombudsman-kepatuhan', version: 9 } };
+      expect(issues(wrongVersion)[0].path).toBe('scoring.version');
+
+      // Ombudsman 2022-2024 has four dimensions; each needs a weighted task, and tasks may only name those four.
+      const doc = slice();
+      doc.scoring = { instrument: 'ombudsman-kepatuhan', version: 2 };
+      doc.tasks[0].component = 'input';
+      doc.tasks[1].component = 'kecepatan';
+      expect(issues(doc)).toEqual([
+        { path: 'tasks[1].component', rule: 'must be a component of ombudsman-kepatuhan@2 (input, proses, output, pengaduan)' },
+        { path: 'tasks', rule: 'must give component "proses" of ombudsman-kepatuhan@2 at least one weighted task' },
+        { path: 'tasks', rule: 'must give component "output" of ombudsman-kepatuhan@2 at least one weighted task' },
+        { path: 'tasks', rule: 'must give component "pengaduan" of ombudsman-kepatuhan@2 at least one weighted task' },
+      ]);
+
+      // An instrument without components scores the case as a whole; a component there is a mistake.
+      const whole = slice();
+      whole.scoring = { instrument: 'kawal-checklist' };
+      whole.tasks[0].component = 'input';
+      expect(issues(whole)).toEqual([{ path: 'tasks[0].component', rule: 'must be absent: kawal-checklist@1 scores the case as a whole' }]);
+      // And without any instrument, a component has nothing to count toward.
+      const none = slice();
+      none.tasks[0].component = 'input';
+      expect(issues(none)).toEqual([{ path: 'tasks[0].component', rule: 'needs a scoring instrument (scoring.instrument) to count toward' }]);
+    });
+
+    it('checks a revocation names real, non-recurring tasks and includes the designation task', () => {
+      const doc = slice();
+      doc.tasks.push({ key: 'monitoring', title: { id: 'Monitoring' }, assigneeRole: 'UNIT_HEAD', due: { from: 'programmeStart', workingDays: 5 }, recurrence: { everyMonths: 6, times: 2 } });
+      doc.revocation = { designationTask: 'maklumat-pelayanan', name: { id: 'Kelurahan Bebas Maladministrasi' }, reopens: ['standar-pelayanan', 'monitoring', 'penilaian'], notify: ['UNIT_HEAD'] };
+      expect(issues(doc)).toEqual([
+        { path: 'revocation.reopens[1]', rule: 'must not name a recurring task; "monitoring" recurs' },
+        { path: 'revocation.reopens[2]', rule: 'must name a task of this template; "penilaian" is not one' },
+        { path: 'revocation.reopens', rule: 'must include the designation task "maklumat-pelayanan"' },
+      ]);
+      const bad = slice();
+      bad.revocation = { designationTask: 'standar-pelayanan', name: { id: 'X' }, reopens: ['standar-pelayanan'], notify: ['CAMAT'] };
+      expect(issues(bad)).toEqual([{ path: 'revocation.notify[0]', rule: 'must be one of UNIT_HEAD, PARENT_UNIT_HEAD, COORDINATOR' }]);
+    });
+
+    it('applies the follow-up defaults and keeps "follow-up-N" free for the follow-ups added to a case', () => {
+      const doc = slice();
+      doc.followUps = { name: { id: 'Tindak lanjut rapor Ombudsman' } };
+      doc.cycle = { everyMonths: 12 };
+      const t = parseTemplate(doc);
+      expect(t.followUps).toEqual({ name: { id: 'Tindak lanjut rapor Ombudsman' }, evidence: { minItems: 1, kinds: ['document'] }, defaultWorkingDays: 20, weight: 1, maxPerCase: 50 });
+      expect(t.cycle).toEqual({ everyMonths: 12 });
+      doc.tasks[0].key = 'follow-up-1';
+      expect(issues(doc)).toEqual([{ path: 'tasks[0].key', rule: 'must not look like "follow-up-N", which names the follow-ups added to a case' }]);
+      expect(issues({ ...slice(), cycle: { everyMonths: 0 } })).toEqual([{ path: 'cycle.everyMonths', rule: 'must be at least 1' }]);
+    });
+  });
+});

@@ -1,2 +1,3 @@
 export * from './template-schema';
 export * from './checksum';
+export * from './template-scoring';

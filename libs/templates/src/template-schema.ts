@@ -10,6 +10,8 @@ import {
   taskDependencies,
 } from '@kawal/domain';
 
+import { checkTemplateScoring } from './template-scoring';
+
 /**
  * The schema of the programme template language (YAML or JSON documents), validated here when a template is
  * published, before anything reaches a workflow. Published versions are immutable; a changed definition needs a
@@ -299,5 +301,8 @@ export function parseTemplate(raw: unknown): TemplateDefinition {
       })),
     );
   }
+  // The scoring instrument is data too (instruments/): the template must fit the version it names.
+  const scoring = checkTemplateScoring(result.data);
+  if (scoring.length > 0) throw new TemplateValidationError(scoring);
   return result.data;
 }

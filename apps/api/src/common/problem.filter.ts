@@ -15,6 +15,13 @@ const STATUS_BY_WORKFLOW_CODE: Record<string, HttpStatus> = {
   UNKNOWN_CHECKLIST_ITEM: HttpStatus.UNPROCESSABLE_ENTITY,
   INVALID_WORKING_DAYS: HttpStatus.UNPROCESSABLE_ENTITY,
   INVALID_ASSIGNEE: HttpStatus.UNPROCESSABLE_ENTITY,
+  SOURCE_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+  ITEMS_REQUIRED: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_TITLE: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_OWNER: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_DUE: HttpStatus.UNPROCESSABLE_ENTITY,
+  INVALID_DUE_DATE: HttpStatus.UNPROCESSABLE_ENTITY,
+  DUE_DATE_PASSED: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 const WORKFLOW_TITLES: Record<string, { id: string; en: string }> = {
@@ -42,6 +49,17 @@ const WORKFLOW_TITLES: Record<string, { id: string; en: string }> = {
   PROGRAMME_SUSPENDED: { id: 'Program sedang ditangguhkan', en: 'The programme is suspended' },
   PROGRAMME_CLOSED: { id: 'Program sudah ditutup', en: 'The programme is closed' },
   PROGRAMME_CLOSING: { id: 'Program sedang ditutup', en: 'The programme is being closed' },
+  NO_DESIGNATION: { id: 'Templat tidak memiliki penetapan', en: 'The template has no designation' },
+  NOT_DESIGNATED: { id: 'Unit belum memegang penetapan', en: 'The unit does not hold the designation' },
+  FOLLOW_UPS_NOT_ALLOWED: { id: 'Templat tidak menerima tindak lanjut tambahan', en: 'The template takes no added follow-ups' },
+  TOO_MANY_FOLLOW_UPS: { id: 'Terlalu banyak tindak lanjut', en: 'Too many follow-ups' },
+  SOURCE_REQUIRED: { id: 'Sumber catatan wajib diisi', en: 'A source is required' },
+  ITEMS_REQUIRED: { id: 'Tindak lanjut wajib diisi', en: 'Follow-ups are required' },
+  INVALID_TITLE: { id: 'Judul tidak valid', en: 'Invalid title' },
+  INVALID_OWNER: { id: 'Penanggung jawab tidak valid', en: 'Invalid owner' },
+  INVALID_DUE: { id: 'Batas waktu tidak valid', en: 'Invalid due date' },
+  INVALID_DUE_DATE: { id: 'Tanggal tidak valid', en: 'Invalid date' },
+  DUE_DATE_PASSED: { id: 'Tanggal sudah lewat', en: 'The date has passed' },
 };
 
 interface Problem {
