@@ -12,6 +12,7 @@ import { MailModule } from './mail/mail.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PeopleModule } from './people/people.module';
 import { ProgrammesModule } from './programmes/programmes.module';
+import { ScoresModule } from './scores/scores.module';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -29,6 +30,7 @@ export class AppModule {
         MailModule,
         StorageModule,
         AccessModule,
+        ScoresModule,
         AuthModule,
         LinksModule,
         AuditModule,

@@ -31,6 +31,8 @@ export const LAUNCHERS: readonly Role[] = ['ADMIN', 'COORDINATOR'];
 export const TEMPLATE_AUTHORS: readonly Role[] = ['ADMIN', 'COORDINATOR'];
 /** Roles that may create, change and remove units and people in their scope. */
 export const DIRECTORY_ADMINS: readonly Role[] = ['ADMIN'];
+/** Roles that may record a unit's yearly score (e.g. the Ombudsman's published compliance score) in their scope. */
+export const SCORE_RECORDERS: readonly Role[] = ['ADMIN', 'COORDINATOR'];
 /** Roles that may read the notification log and the directory's audit chain. */
 export const LOG_READERS: readonly Role[] = ['ADMIN', 'COORDINATOR'];
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { CaseTaskDto } from '../programmes/programme.dto';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, Validate, ValidateNested } from 'class-validator';
+import { CaseTaskDto, IsLocalDateConstraint } from '../programmes/programme.dto';
+import { CaseScoreDto, DesignationDto } from '../scores/score.dto';
 
 export class EvidenceDto {
   @ApiProperty() id!: string;
@@ -27,6 +28,10 @@ export class CaseDetailDto {
   @ApiProperty() timeZone!: string;
   @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
   @ApiProperty({ type: [EvidenceDto] }) evidence!: EvidenceDto[];
+  @ApiProperty({ type: CaseScoreDto, nullable: true, description: "The case's score, zone and category under the template's instrument, and what is still missing for the next category; null when the template scores nothing" })
+  score!: CaseScoreDto | null;
+  @ApiProperty({ type: DesignationDto, nullable: true, description: 'The designation the template grants (e.g. Kelurahan Bebas Maladministrasi); null when it has none' })
+  designation!: DesignationDto | null;
 }
 
 export class SubmitTaskDto {
@@ -136,4 +141,66 @@ export class CaseCommandResultDto {
   @ApiProperty() caseId!: string;
   @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) caseStatus!: string;
   @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
+}
+
+export class RevokeDesignationDto {
+  @ApiProperty({ description: 'Why the designation is revoked (the upheld report)', example: 'Laporan pungutan liar dalam pelayanan surat keterangan terbukti' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiPropertyOptional({ description: 'The report behind it, e.g. the Ombudsman LAHP number', example: 'LAHP 0012/LM/XI/2026/BJM' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reference?: string;
+}
+
+export class FollowUpItemDto {
+  @ApiProperty({ example: 'Lengkapi standar pelayanan dengan komponen biaya/tarif', description: 'The rapor note, as a task' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'A registered person who owns the follow-up; default: the unit heads' })
+  @IsOptional()
+  @IsEmail()
+  ownerEmail?: string;
+
+  @ApiPropertyOptional({ example: '2027-02-26', description: 'Local due date (moved to the next working day); or give workingDays' })
+  @IsOptional()
+  @Validate(IsLocalDateConstraint)
+  dueDate?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 365, description: "Working days from today; default: the template's followUps.defaultWorkingDays" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  workingDays?: number;
+}
+
+export class AddFollowUpsDto {
+  @ApiProperty({ example: 'Rapor Ombudsman RI 2024', description: 'Where the notes come from' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  source!: string;
+
+  @ApiProperty({ type: [FollowUpItemDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => FollowUpItemDto)
+  items!: FollowUpItemDto[];
 }

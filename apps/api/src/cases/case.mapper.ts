@@ -19,6 +19,8 @@ export const toCaseTaskDto = (t: db.Task): CaseTaskDto => ({
   phase: t.phase,
   assigneeEmail: t.assigneeEmail,
   extensionRequested: t.extensionRequest !== null,
+  component: t.component,
+  followUp: (t.followUp as CaseTaskDto['followUp']) ?? null,
 });
 
 /** A task as the case workflow returned it from a command (fresher than the read model). */
@@ -35,4 +37,6 @@ export const fromWorkflowTask = (t: CaseTask): CaseTaskDto => ({
   phase: t.phase ?? null,
   assigneeEmail: t.assignee?.email ?? null,
   extensionRequested: t.extensionRequest !== undefined,
+  component: t.component ?? null,
+  followUp: t.followUp ?? null,
 });

@@ -19,6 +19,7 @@ import type { Response } from 'express';
 import { Actor, CurrentActor } from '../auth/actor';
 import { ProblemDto } from '../common/problem.dto';
 import {
+  AddFollowUpsDto,
   CaseCommandResultDto,
   CaseDetailDto,
   DecideExtensionDto,
@@ -26,6 +27,7 @@ import {
   ReassignTaskDto,
   RequestExtensionDto,
   ReviewTaskDto,
+  RevokeDesignationDto,
   SignOffCaseDto,
   SubmitTaskDto,
   TaskCommandResultDto,
@@ -146,6 +148,33 @@ export class CasesController {
   @ApiConflictResponse({ type: ProblemDto, description: 'Tasks are still open, or the case is closed' })
   signOff(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: SignOffCaseDto): Promise<CaseCommandResultDto> {
     return this.cases.signOff(id, actor, dto);
+  }
+
+  @Post('cases/:id/designation/revoke')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Revoke the unit's designation (e.g. Kelurahan Bebas Maladministrasi) after an upheld report (the coordinator)",
+    description: "The template's listed tasks (verification, assessment, designation) open again; the unit's heads, the head of its parent unit and the coordinator are emailed.",
+  })
+  @ApiOkResponse({ type: CaseCommandResultDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The unit does not hold the designation, the template has none, or the case is closed' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  revokeDesignation(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: RevokeDesignationDto): Promise<CaseCommandResultDto> {
+    return this.cases.revokeDesignation(id, actor, dto);
+  }
+
+  @Post('cases/:id/follow-ups')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Add follow-up tasks to the case (the coordinator), e.g. one per note of the Ombudsman's rapor, each with an owner and a deadline",
+  })
+  @ApiOkResponse({ type: CaseCommandResultDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The template takes no follow-ups, the case is closed, or it has too many' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  addFollowUps(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: AddFollowUpsDto): Promise<CaseCommandResultDto> {
+    return this.cases.addFollowUps(id, actor, dto);
   }
 
   @Get('evidence/:id/content')

@@ -11,7 +11,7 @@ export class CasesRepository {
       where: { id },
       include: {
         unit: { select: { id: true, code: true, name: true, timeZone: true } },
-        programme: { select: { id: true, coordinatorId: true, template: { select: { definition: true } } } },
+        programme: { select: { id: true, coordinatorId: true, startDate: true, template: { select: { definition: true } } } },
         tasks: { orderBy: { dueDate: 'asc' } },
         evidence: { orderBy: [{ createdAt: 'asc' }, { version: 'asc' }] },
       },

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { decideExtensionUpdate, reassignTaskUpdate, requestExtensionUpdate, reviewTaskUpdate, signOffCaseUpdate, submitTaskUpdate, waiveTaskUpdate } from '@kawal/contracts';
-import type { CaseState, TemplateDefinition } from '@kawal/domain';
+import { addFollowUpsUpdate, decideExtensionUpdate, reassignTaskUpdate, revokeDesignationUpdate, requestExtensionUpdate, reviewTaskUpdate, signOffCaseUpdate, submitTaskUpdate, waiveTaskUpdate } from '@kawal/contracts';
+import { localDateAt, type CaseState, type IndonesianTimeZone, type Revocation, type TemplateDefinition } from '@kawal/domain';
 import { AppConfig } from '@kawal/config';
 import { ALLOWED_EVIDENCE_TYPES, EvidenceStorage, detectEvidenceType } from '@kawal/storage';
 import { ApiError, isUuid } from '../common/api-error';
@@ -14,18 +14,22 @@ import { TemporalClientService } from '../temporal/temporal-client.service';
 import { fromWorkflowTask, toCaseTaskDto } from './case.mapper';
 import {
   CaseCommandResultDto,
+  AddFollowUpsDto,
   CaseDetailDto,
   DecideExtensionDto,
   EvidenceDto,
   ReassignTaskDto,
   RequestExtensionDto,
   ReviewTaskDto,
+  RevokeDesignationDto,
   SignOffCaseDto,
   SubmitTaskDto,
   TaskCommandResultDto,
   WaiveTaskDto,
 } from './case.dto';
 import { CasesRepository } from './cases.repository';
+import { ScoresService } from '../scores/scores.service';
+import type { DesignationDto } from '../scores/score.dto';
 
 type CaseRow = NonNullable<Awaited<ReturnType<CasesRepository['find']>>>;
 type EvidenceRow = CaseRow['evidence'][number];
@@ -64,6 +68,7 @@ export class CasesService {
     private readonly temporal: TemporalClientService,
     private readonly storage: EvidenceStorage,
     private readonly config: AppConfig,
+    private readonly scores: ScoresService,
   ) {}
 
   async detail(id: string, actor: Actor): Promise<CaseDetailDto> {
@@ -80,7 +85,63 @@ export class CasesService {
       timeZone: c.unit.timeZone,
       tasks: c.tasks.map(toCaseTaskDto),
       evidence: c.evidence.map(toEvidenceDto),
+      score: this.scores.caseScore(this.template(c), c.programme.startDate, c.tasks),
+      designation: this.designation(c),
     };
+  }
+
+  /** Where the template's designation stands, from the read model (status and revocations are written with every state). */
+  private designation(c: CaseRow): DesignationDto | null {
+    const r = this.template(c).revocation;
+    if (!r) return null;
+    const task = c.tasks.find((t) => t.key === r.designationTask);
+    const granted = c.designation === 'granted' && task?.approvedAt;
+    return {
+      name: { id: r.name.id, en: r.name.en ?? r.name.id },
+      status: c.designation ?? 'pending',
+      grantedOn: granted ? localDateAt(task!.approvedAt!.getTime(), c.unit.timeZone as IndonesianTimeZone) : null,
+      revocations: (c.revocations as unknown as Revocation[]) ?? [],
+    };
+  }
+
+  private template(c: CaseRow): TemplateDefinition {
+    // Validated when it was published; not parsed again per request.
+    return c.programme.template.definition as unknown as TemplateDefinition;
+  }
+
+  /**
+   * Revokes the unit's designation after an upheld maladministration report (the coordinator): the template's listed
+   * tasks open again and the unit's heads, the head of its parent unit and the coordinator are told.
+   */
+  async revokeDesignation(caseId: string, actor: Actor, dto: RevokeDesignationDto): Promise<CaseCommandResultDto> {
+    const c = await this.find(caseId);
+    await this.assert(c, actor, 'case.decide');
+    const state = await this.handle(c).executeUpdate(revokeDesignationUpdate, {
+      args: [{ by: actor.email, reason: dto.reason.trim(), reference: dto.reference?.trim() || undefined }],
+    });
+    return { caseId: state.caseId, caseStatus: state.status, tasks: state.tasks.map(fromWorkflowTask) };
+  }
+
+  /** Adds follow-up tasks to the case (the coordinator), e.g. one per note of the Ombudsman's rapor for the unit. */
+  async addFollowUps(caseId: string, actor: Actor, dto: AddFollowUpsDto): Promise<CaseCommandResultDto> {
+    const c = await this.find(caseId);
+    await this.assert(c, actor, 'case.decide');
+    const items = [];
+    for (const [i, item] of dto.items.entries()) {
+      const owner = item.ownerEmail ? await this.people.byEmail(item.ownerEmail) : null;
+      if (item.ownerEmail && !owner) {
+        throw ApiError.invalid([{ field: `items[${i}].ownerEmail`, rule: 'must be a registered person', message: 'harus orang yang terdaftar di Kawal' }]);
+      }
+      items.push({
+        title: item.title.trim(),
+        description: item.description?.trim() || undefined,
+        owner: owner ? { email: owner.email, name: owner.name, locale: owner.locale === 'en' ? ('en' as const) : ('id' as const) } : undefined,
+        dueDate: item.dueDate,
+        workingDays: item.workingDays,
+      });
+    }
+    const state = await this.handle(c).executeUpdate(addFollowUpsUpdate, { args: [{ by: actor.email, source: dto.source.trim(), items }] });
+    return { caseId: state.caseId, caseStatus: state.status, tasks: state.tasks.map(fromWorkflowTask) };
   }
 
   /** Stores a file as new evidence, or as the next version of `replaces` (earlier versions stay, untouched). */

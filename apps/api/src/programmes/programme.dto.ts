@@ -196,6 +196,22 @@ export class ProgrammeSummaryDto {
   @ApiProperty() caseCount!: number;
   @ApiProperty({ example: 'organisasi@banjarbarukota.go.id', description: 'Email of the programme coordinator' }) coordinatorEmail!: string;
   @ApiProperty({ example: '2027-01-03T01:15:00.000Z', description: 'When the programme was launched (UTC)' }) createdAt!: string;
+  @ApiProperty({ example: 1, description: "Cycle number: 1 for a first launch, 2 for the template's next cycle (e.g. the next year), ..." }) cycle!: number;
+  @ApiProperty({ nullable: true, format: 'uuid', description: 'The programme this cycle follows' }) previousProgrammeId!: string | null;
+}
+
+export class NextCycleDto {
+  @ApiPropertyOptional({ example: '2028-01-03', description: "Local start date of the next cycle; default: this one's start plus the template's cycle.everyMonths" })
+  @IsOptional()
+  @Validate(IsLocalDateConstraint)
+  startDate?: string;
+
+  @ApiPropertyOptional({ example: 'Tindak Lanjut MoU Ombudsman 2028', description: 'Default: the name with its year moved on, or "(siklus N)" added' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
 }
 
 /** The programme list and a programme's case list page alike. */
@@ -298,6 +314,8 @@ export class CaseTaskDto {
   @ApiProperty({ nullable: true, description: 'Phase the task belongs to' }) phase!: string | null;
   @ApiProperty({ nullable: true, description: 'Email of the person the task was reassigned to; null = the unit heads' }) assigneeEmail!: string | null;
   @ApiProperty({ description: 'Whether an extension request awaits a decision' }) extensionRequested!: boolean;
+  @ApiProperty({ nullable: true, description: 'The scoring component (dimension, aspect) the task counts toward' }) component!: string | null;
+  @ApiProperty({ nullable: true, description: 'For a follow-up added to the case: {source, addedBy, description}' }) followUp!: { source: string; addedBy: string; description?: string } | null;
 }
 
 export class CaseSummaryDto {

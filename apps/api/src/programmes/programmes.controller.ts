@@ -13,6 +13,7 @@ import {
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -26,6 +27,7 @@ import {
   ExportQueryDto,
   JoinUnitsDto,
   LaunchProgrammeDto,
+  NextCycleDto,
   ProgrammeActionDto,
   ProgrammeActionResultDto,
   ProgrammeListQueryDto,
@@ -147,6 +149,20 @@ export class ProgrammesController {
   @ApiConflictResponse({ type: ProblemDto, description: 'Makes no sense now (e.g. resume when not suspended, or the programme is closed)' })
   action(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: ProgrammeActionDto): Promise<ProgrammeActionResultDto> {
     return this.programmes.action(id, actor, dto);
+  }
+
+  @Post(':id/next-cycle')
+  @ApiOperation({
+    summary: 'Launch the next cycle of a repeating programme (e.g. next year\'s MoU follow-up): same units, the latest template version',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiCreatedResponse({ type: ProgrammeSummaryDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: HIDDEN })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The template does not repeat, or the next cycle was already launched' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  nextCycle(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: NextCycleDto): Promise<ProgrammeSummaryDto> {
+    return this.programmes.nextCycle(id, actor, dto);
   }
 
   @Post(':id/units')

@@ -12,6 +12,7 @@ const programmeInclude = {
   template: { select: { key: true, version: true } },
   coordinator: { select: { email: true } },
   _count: { select: { cases: true } },
+  next: { select: { id: true } },
 } as const;
 
 /** Tasks that still count against a unit once their deadline passed (approved and waived ones never do). */
@@ -32,6 +33,8 @@ export interface ProgrammeListRow {
   coordinator_email: string;
   created_at: Date;
   case_count: number;
+  cycle: number;
+  previous_id: string | null;
 }
 
 export interface BreakdownRow {
@@ -80,7 +83,7 @@ export class ProgrammesRepository {
 
   /** Programme and all its case rows in one transaction; the workflows fill in the tasks. */
   createWithCases(
-    programme: { id: string; name: string; templateId: string; coordinatorId: string; startDate: Date; workflowId: string; localHolidays: object[] },
+    programme: { id: string; name: string; templateId: string; coordinatorId: string; startDate: Date; workflowId: string; localHolidays: object[]; previousId?: string; cycle?: number },
     cases: Array<{ unitId: string; workflowId: string }>,
   ) {
     return this.prisma.$transaction(
@@ -98,6 +101,12 @@ export class ProgrammesRepository {
   unitsByCodes(codes: string[]) {
     return this.prisma.$queryRaw<Array<{ id: string; code: string; timeZone: string }>>`
       SELECT id::text AS id, code, time_zone AS "timeZone" FROM units WHERE code = ANY(${codes}::text[])`;
+  }
+
+  /** The codes of the units still taking part (cases not cancelled), in code order. */
+  async activeUnitCodes(programmeId: string): Promise<string[]> {
+    const rows = await this.prisma.case.findMany({ where: { programmeId, status: { not: 'CANCELLED' } }, select: { unit: { select: { code: true } } }, orderBy: { unit: { code: 'asc' } } });
+    return rows.map((r) => r.unit.code);
   }
 
   unitByCode(code: string) {
@@ -183,6 +192,7 @@ export class ProgrammesRepository {
       ${scope}
       SELECT p.id::text AS id, p.name, p.status::text AS status, t.key AS template_key, t.version AS template_version,
              to_char(p.start_date, 'YYYY-MM-DD') AS start_date, p.workflow_id, pe.email AS coordinator_email, p.created_at,
+             p.cycle, p.previous_id::text AS previous_id,
              (SELECT count(*)::int FROM cases cc WHERE cc.programme_id = p.id) AS case_count
         FROM programmes p
         JOIN templates t ON t.id = p.template_id

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ProgrammeActionRequest, caseWorkflowId, programmeActionRequestUpdate, programmeWorkflowId, ProgrammeWorkflowInput, unitsJoinedUpdate } from '@kawal/contracts';
-import { TemplateDefinition, countByState, localDateAt, unitTimeZone } from '@kawal/domain';
+import { TemplateDefinition, addMonths, countByState, localDateAt, unitTimeZone } from '@kawal/domain';
 import { ProgrammeReport, ProgrammeReportRow, programmeReportCsv, programmeReportXlsx } from '@kawal/reports';
 import { ApiError, isUuid } from '../common/api-error';
 import type { Locale } from '../common/locale';
@@ -21,6 +21,7 @@ import {
   ExportFormat,
   JoinUnitsDto,
   LaunchProgrammeDto,
+  NextCycleDto,
   MAX_UNITS_PER_LAUNCH,
   PROGRAMMES_PAGE,
   ParentBreakdownDto,
@@ -48,6 +49,8 @@ const toSummary = (p: ProgrammeRow): ProgrammeSummaryDto => ({
   caseCount: p._count.cases,
   coordinatorEmail: p.coordinator.email,
   createdAt: p.createdAt.toISOString(),
+  cycle: p.cycle,
+  previousProgrammeId: p.previousId,
 });
 
 const fromListRow = (r: ProgrammeListRow): ProgrammeSummaryDto => ({
@@ -61,7 +64,16 @@ const fromListRow = (r: ProgrammeListRow): ProgrammeSummaryDto => ({
   caseCount: r.case_count,
   coordinatorEmail: r.coordinator_email,
   createdAt: r.created_at.toISOString(),
+  cycle: r.cycle,
+  previousProgrammeId: r.previous_id,
 });
+
+/** "KBM Banjarbaru 2026" + 1 year -> "KBM Banjarbaru 2027"; a name without a year gets " (siklus N)". */
+export function nextCycleName(name: string, years: number, cycle: number): string {
+  const match = /(19|20)\d{2}(?!.*(19|20)\d{2})/.exec(name);
+  if (match && years > 0) return `${name.slice(0, match.index)}${Number(match[0]) + years}${name.slice(match.index + 4)}`;
+  return `${name.replace(/ \(siklus \d+\)$/, '')} (siklus ${cycle})`;
+}
 
 /** Case pages: keyset on the case workflow id (which, within a programme, orders by unit code). */
 const decodeCaseCursor = (cursor: string): string => decodeCursor(cursor, 1, ([workflowId]) => workflowId.startsWith('kawal-case/'))[0];
@@ -113,7 +125,7 @@ export class ProgrammesService {
    * Launches for the selected units. The actor coordinates it, unless an administrator names another coordinator;
    * either way the coordinator must hold COORDINATOR or ADMIN over every selected unit.
    */
-  async launch(dto: LaunchProgrammeDto, actor: Actor): Promise<ProgrammeSummaryDto> {
+  async launch(dto: LaunchProgrammeDto, actor: Actor, cycleOf?: { previousId: string; cycle: number }): Promise<ProgrammeSummaryDto> {
     if (!this.access.holdsAnywhere(actor, LAUNCHERS)) {
       throw ApiError.forbidden({ id: `${actor.email} tidak berperan sebagai koordinator atau admin.`, en: `${actor.email} holds neither the COORDINATOR nor the ADMIN role.` });
     }
@@ -149,6 +161,7 @@ export class ProgrammesService {
         startDate: new Date(`${dto.startDate}T00:00:00Z`),
         workflowId,
         localHolidays: (dto.localHolidays ?? []).map((h) => ({ date: h.date, name: { id: h.name.id, ...(h.name.en ? { en: h.name.en } : {}) } })),
+        ...(cycleOf ?? {}),
       },
       units.map((u) => ({ unitId: u.id, workflowId: caseWorkflowId(id, u.code) })),
     );
@@ -173,6 +186,44 @@ export class ProgrammesService {
       after: { name: dto.name, template: { key: template.key, version: template.version }, startDate: dto.startDate, coordinatorId: coordinator.id, units: units.length, localHolidays: dto.localHolidays ?? [] },
     });
     return this.summary(id);
+  }
+
+  /**
+   * Launches the next cycle of a repeating programme (the template's `cycle`, e.g. the yearly MoU follow-up): the
+   * latest published version of the same template, for the same units (those not cancelled), starting
+   * cycle.everyMonths after this one unless a date is given, coordinated by the same person.
+   */
+  async nextCycle(id: string, actor: Actor, dto: NextCycleDto): Promise<ProgrammeSummaryDto> {
+    const programme = await this.find(id);
+    await this.access.assertProgramme(actor, programme, 'steer');
+    const template = await this.templates.get(programme.template.key, programme.template.version);
+    const cycle = (template.definition as unknown as TemplateDefinition).cycle;
+    if (!cycle) {
+      throw ApiError.conflict('NO_CYCLE', {
+        id: `Templat ${programme.template.key} tidak berulang (tidak ada "cycle"), jadi tidak ada siklus berikutnya.`,
+        en: `Template ${programme.template.key} does not repeat (it has no "cycle"), so there is no next cycle.`,
+      });
+    }
+    const taken = () =>
+      ApiError.conflict('NEXT_CYCLE_EXISTS', { id: 'Siklus berikutnya program ini sudah diluncurkan.', en: "This programme's next cycle has already been launched." });
+    if (programme.next) throw taken();
+    const unitCodes = await this.repo.activeUnitCodes(id);
+    if (unitCodes.length === 0) throw ApiError.conflict('NO_UNITS', { id: 'Tidak ada unit aktif untuk siklus berikutnya.', en: 'No units are left for a next cycle.' });
+    const previousStart = programme.startDate.toISOString().slice(0, 10);
+    const startDate = dto.startDate ?? addMonths(previousStart, cycle.everyMonths);
+    if (startDate <= previousStart) throw ApiError.invalid([{ field: 'startDate', rule: `must be after this cycle's start ${previousStart}`, message: `harus setelah awal siklus ini ${previousStart}` }]);
+    const years = Number(startDate.slice(0, 4)) - Number(previousStart.slice(0, 4));
+    const name = dto.name?.trim() || nextCycleName(programme.name, years, programme.cycle + 1);
+    try {
+      return await this.launch(
+        { name, templateKey: programme.template.key, startDate, unitCodes, coordinatorEmail: programme.coordinator.email },
+        actor,
+        { previousId: programme.id, cycle: programme.cycle + 1 },
+      );
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw taken();
+      throw err;
+    }
   }
 
   /** A coordinator's action on the whole programme; the workflow accepts it (or refuses it with a reason) and fans it out. */
