@@ -7,7 +7,11 @@
  * Ctrl-C (or SIGTERM, or any child dying) stops the API, the worker, the mail catcher, PostgreSQL and Temporal, in
  * that order, each within a time limit; a second Ctrl-C forces.
  *
+ * Unless KAWAL_DEMO=false (or --no-demo), the API seeds the demo: Kota Banjarbaru, demo people for every role and
+ * a running Kelurahan Bebas Maladministrasi programme (README, "The demo").
+ *
  * Developer options (not needed normally):
+ *   --no-demo                do not seed the demo (same as KAWAL_DEMO=false)
  *   --services-only          start Temporal, PostgreSQL and the mail catcher and apply migrations, but not the apps
  *   --api-entry FILE         run this file as the API instead of dist/apps/api/src/main.js
  *   --worker-entry FILE      run this file as the worker instead of dist/apps/worker/src/main.js
@@ -41,18 +45,20 @@ const logError: LogFn = prefixedLogger('kawal', process.stderr);
 
 interface Options {
   servicesOnly: boolean;
+  demo: boolean;
   apiEntry?: string;
   workerEntry?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { servicesOnly: false };
+  const options: Options = { servicesOnly: false, demo: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--services-only') options.servicesOnly = true;
+    else if (a === '--no-demo') options.demo = false;
     else if (a === '--api-entry') options.apiEntry = argv[++i];
     else if (a === '--worker-entry') options.workerEntry = argv[++i];
-    else throw new ConfigError(`Unknown option ${a} (known: --services-only, --api-entry FILE, --worker-entry FILE)`);
+    else throw new ConfigError(`Unknown option ${a} (known: --no-demo, --services-only, --api-entry FILE, --worker-entry FILE)`);
   }
   return options;
 }
@@ -324,6 +330,8 @@ async function main(): Promise<void> {
         KAWAL_DATA_DIR: config.dataDir,
         // The first administrator (created once, when there is none): the API logs a generated password unless one is given.
         KAWAL_ADMIN_EMAIL: config.auth.adminEmail ?? LOCAL_ADMIN_EMAIL,
+        // The demo is on for npm start unless switched off (KAWAL_DEMO=false or --no-demo) or in production.
+        KAWAL_DEMO: String(demoWanted(options, config)),
         ...(stack.mail ? { SMTP_URL: stack.mail.smtpUrl } : {}),
       };
       stack.worker = spawnNodeApp(entries.worker, env, 'worker');
@@ -338,12 +346,18 @@ async function main(): Promise<void> {
       });
     }
     if (stack.isStopping) return;
-    printSummary(config, stack, apiUrl, databaseUrl, temporalAddress, !!entries, seconds(t0));
+    printSummary(config, stack, apiUrl, databaseUrl, temporalAddress, !!entries && demoWanted(options, config), !!entries, seconds(t0));
   } catch (err) {
     if (stack.isStopping) return;
     for (const line of (err as Error).message.split('\n')) logError(line);
     await stack.shutdown(1, 'startup failed');
   }
+}
+
+function demoWanted(options: Options, config: KawalConfig): boolean {
+  if (!options.demo || config.env === 'production') return false;
+  const raw = process.env.KAWAL_DEMO?.trim();
+  return raw ? config.demo : true;
 }
 
 /** The administrator `npm start` creates when the database has none and KAWAL_ADMIN_EMAIL is not set. */
@@ -355,6 +369,7 @@ function printSummary(
   apiUrl: string,
   databaseUrl: string,
   temporalAddress: string,
+  demo: boolean,
   apps: boolean,
   took: string,
 ): void {
@@ -367,6 +382,9 @@ function printSummary(
       'Administrator',
       `${config.auth.adminEmail ?? LOCAL_ADMIN_EMAIL} (${config.auth.adminPassword ? 'password from KAWAL_ADMIN_PASSWORD' : 'on the first start the API logs a generated password above'}; sign in: POST ${apiUrl}/auth/sign-in)`,
     ]);
+  }
+  if (demo) {
+    rows.push(['Demo', `being seeded in the background (the API logs "demo ready"); sign in as organisasi@demo.kawal.local, lurah.loktabatutara@demo.kawal.local, ... with the password kawal-demo-2026 (README "The demo"; off: KAWAL_DEMO=false)`]);
   }
   const ns = `namespace ${config.temporal.namespace}`;
   if (stack.temporal) {

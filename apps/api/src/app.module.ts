@@ -5,6 +5,7 @@ import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
 import { LinksModule } from './links/links.module';
@@ -42,6 +43,8 @@ export class AppModule {
         CasesModule,
         InboxModule,
         NotificationsModule,
+        // Last, so the built-in templates are published (TemplatesService at bootstrap) before it looks for them.
+        DemoModule,
       ],
     };
   }

@@ -62,6 +62,8 @@ export interface KawalConfig {
   };
   /** When email goes out: working hours and the daily digest. */
   delivery: { workingHours: string; digestThreshold: number; digestHorizonDays: number; digestTime: string; dispatchIntervalMs: number; sendLeaseMs: number };
+  /** Seed the demo data at start (KAWAL_DEMO; never with NODE_ENV=production). */
+  demo: boolean;
   auth: {
     sessionIdleMinutes: number;
     sessionMaxDays: number;
@@ -120,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (s3Setting && !e.EVIDENCE_S3_BUCKET) {
     throw new ConfigError(`Invalid environment: ${s3Setting} is set but EVIDENCE_S3_BUCKET is not; set the bucket to store evidence in S3`);
   }
+  if (e.KAWAL_DEMO && e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid environment: KAWAL_DEMO must not be true when NODE_ENV=production (the demo people have a published password)');
+  }
   const dataDir = path.resolve(e.KAWAL_DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -173,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maildevSmtpPort: e.MAILDEV_SMTP_PORT,
       maildevWebPort: e.MAILDEV_WEB_PORT,
     },
+    demo: e.KAWAL_DEMO,
     auth: {
       sessionIdleMinutes: e.AUTH_SESSION_IDLE_MINUTES,
       sessionMaxDays: e.AUTH_SESSION_MAX_DAYS,

@@ -96,6 +96,8 @@ export const envSchema = z.object({
   AUTH_MAX_LINKS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(5),
   /** The window for counting failed sign-ins and sign-in links. */
   AUTH_FAILURE_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
+  /** Seed the demo (Kota Banjarbaru, its people for every role, a running KBM programme) when the API starts. npm start sets it. */
+  KAWAL_DEMO: bool.default(false),
   /** With no administrator yet, the API creates this person as administrator everywhere. */
   KAWAL_ADMIN_EMAIL: z.email('must be an email address').optional(),
   /** The first administrator's password; without it one is generated and logged once. */

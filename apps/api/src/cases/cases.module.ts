@@ -19,5 +19,6 @@ import { CasesService } from './cases.service';
   ],
   controllers: [CasesController],
   providers: [CasesService, CasesRepository],
+  exports: [CasesService],
 })
 export class CasesModule {}

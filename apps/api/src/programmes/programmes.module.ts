@@ -6,5 +6,5 @@ import { ProgrammesController } from './programmes.controller';
 import { ProgrammesRepository } from './programmes.repository';
 import { ProgrammesService } from './programmes.service';
 
-@Module({ imports: [TemplatesModule, PeopleModule, UnitsModule], controllers: [ProgrammesController], providers: [ProgrammesService, ProgrammesRepository] })
+@Module({ imports: [TemplatesModule, PeopleModule, UnitsModule], controllers: [ProgrammesController], providers: [ProgrammesService, ProgrammesRepository], exports: [ProgrammesService] })
 export class ProgrammesModule {}
