@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { installBatchScheduler, type PgliteQueryQueue } from '../libs/runtime/src/pglite-batch-queue';
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +32,10 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
   const server = new PGLiteSocketServer({ db, port, host, maxConnections });
+  // Several connections share the one PGlite session: keep each extended-protocol batch together (see the module).
+  const queue = (server as unknown as { queryQueue?: PgliteQueryQueue }).queryQueue;
+  if (!queue || typeof queue.processQueue !== 'function') throw new Error('pglite-socket changed: its query queue is not where Kawal expects it');
+  installBatchScheduler(queue);
 
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string) => {

@@ -398,6 +398,8 @@ function startPgliteControl(reset: (migrated: boolean) => Promise<void>): Promis
   });
 }
 
+import { installBatchScheduler, type PgliteQueryQueue } from '../../libs/runtime/src/pglite-batch-queue';
+
 export async function startPglite(): Promise<StartedServer> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -406,6 +408,8 @@ export async function startPglite(): Promise<StartedServer> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
     const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 20 });
+    // As scripts/pglite-server.ts does for npm start: keep each connection's extended-protocol batch together.
+    installBatchScheduler((server as unknown as { queryQueue: PgliteQueryQueue }).queryQueue);
     try {
       await server.start();
     } catch (err) {

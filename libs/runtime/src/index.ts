@@ -6,3 +6,4 @@ export * from './child';
 export * from './temporal';
 export * from './postgres';
 export * from './mail';
+export * from './pglite-batch-queue';
