@@ -39,6 +39,8 @@ export interface ApiStack {
   smtp: SmtpReceiver;
   env: TestWorkflowEnvironment;
   evidenceDir: string;
+  /** The Nest application of the API (to reach a provider, e.g. the demo seeder). */
+  api: INestApplication;
   /** method, path, JSON or FormData body, headers (default: signed in as the administrator). */
   call(method: string, url: string, body?: unknown, headers?: Headers_ | Promise<Headers_>): Promise<ApiResponse>;
   /** Headers that sign the request in as this person (password sign-in, cached per email). */
@@ -126,6 +128,7 @@ export async function startApiStack(opts: { worker?: boolean; env?: Record<strin
     smtp,
     env,
     evidenceDir,
+    api,
     call,
     as,
     anonymous,

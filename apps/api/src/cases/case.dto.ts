@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, Validate, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, Validate, ValidateNested } from 'class-validator';
 import { CaseTaskDto, IsLocalDateConstraint } from '../programmes/programme.dto';
 import { CaseScoreDto, DesignationDto } from '../scores/score.dto';
 
@@ -143,10 +143,13 @@ export class CaseCommandResultDto {
   @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
 }
 
+/** Text that is more than spaces. */
+const NOT_BLANK = /\S/;
+
 export class RevokeDesignationDto {
   @ApiProperty({ description: 'Why the designation is revoked (the upheld report)', example: 'Laporan pungutan liar dalam pelayanan surat keterangan terbukti' })
   @IsString()
-  @IsNotEmpty()
+  @Matches(NOT_BLANK, { message: 'reason must not be empty or only spaces' })
   @MaxLength(2000)
   reason!: string;
 
@@ -161,7 +164,7 @@ export class RevokeDesignationDto {
 export class FollowUpItemDto {
   @ApiProperty({ example: 'Lengkapi standar pelayanan dengan komponen biaya/tarif', description: 'The rapor note, as a task' })
   @IsString()
-  @IsNotEmpty()
+  @Matches(NOT_BLANK, { message: 'title must not be empty or only spaces' })
   @MaxLength(300)
   title!: string;
 
@@ -192,7 +195,7 @@ export class FollowUpItemDto {
 export class AddFollowUpsDto {
   @ApiProperty({ example: 'Rapor Ombudsman RI 2024', description: 'Where the notes come from' })
   @IsString()
-  @IsNotEmpty()
+  @Matches(NOT_BLANK, { message: 'source must not be empty or only spaces' })
   @MaxLength(300)
   source!: string;
 

@@ -158,8 +158,8 @@ export class CasesController {
   })
   @ApiOkResponse({ type: CaseCommandResultDto })
   @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'The reason is missing (the field is named)' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The unit does not hold the designation, the template has none, or the case is closed' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
   revokeDesignation(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: RevokeDesignationDto): Promise<CaseCommandResultDto> {
     return this.cases.revokeDesignation(id, actor, dto);
   }
@@ -171,8 +171,9 @@ export class CasesController {
   })
   @ApiOkResponse({ type: CaseCommandResultDto })
   @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'An item breaks a rule (no title, an owner who is not registered, a bad date); the field is named' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The template takes no follow-ups, the case is closed, or it has too many' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A due date in the past' })
   addFollowUps(@Param('id') id: string, @CurrentActor() actor: Actor, @Body() dto: AddFollowUpsDto): Promise<CaseCommandResultDto> {
     return this.cases.addFollowUps(id, actor, dto);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../auth/actor';
 import { ApiError } from '../common/api-error';
 import { ProblemDto } from '../common/problem.dto';
@@ -50,9 +50,9 @@ export class ScoresController {
   @Put('units/:code/scores/:year')
   @ApiOperation({ summary: "Record or correct a unit's score for a year (coordinators and administrators over the unit); give the score or its component scores" })
   @ApiOkResponse({ type: UnitScoreDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'A field breaks a rule (the score off the scale, an unknown instrument, a year out of range); each is named' })
   @ApiForbiddenResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto })
   putUnitScore(@Param('code') code: string, @Param('year', yearPipe) year: number, @Body() dto: PutUnitScoreDto, @CurrentActor() actor: Actor): Promise<UnitScoreDto> {
     return this.scores.putUnitScore(code, year, dto, actor);
   }

@@ -42,7 +42,8 @@ const toInstrumentDto = (i: Instrument): InstrumentDto => ({
   bands: i.bands,
 });
 
-function fieldError(field: string, rule: string, message = rule): ApiError {
+/** A field error: the rule (English, from the scoring library) and a message in Bahasa Indonesia. */
+function fieldError(field: string, rule: string, message = `tidak valid: ${rule}`): ApiError {
   return ApiError.invalid([{ field, rule, message }]);
 }
 
