@@ -11,7 +11,7 @@ export class RoleAssignmentDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    example: '63.72.01.1001',
+    example: '63.72.04.1001',
     description: 'The unit the role is scoped to (and everything under it); omitted or null = everywhere, which only an administrator everywhere may grant',
   })
   @IsOptional()
@@ -70,7 +70,7 @@ export class ReplaceRolesDto {
 export const PEOPLE_PAGE: PageRules = { cursorMaxLength: 500, maxLimit: 500, defaultLimit: 100 };
 
 export class PeopleQueryDto extends CursorPageQueryDto(PEOPLE_PAGE) {
-  @ApiPropertyOptional({ example: '63.72.01.1001', description: 'Only people holding a role on exactly this unit' })
+  @ApiPropertyOptional({ example: '63.72.04.1001', description: 'Only people holding a role on exactly this unit' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

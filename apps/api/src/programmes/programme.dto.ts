@@ -27,7 +27,7 @@ const UnitCodeList = () =>
     ArrayMaxSize(MAX_UNITS_PER_LAUNCH),
     ArrayUnique(),
     IsString({ each: true }),
-    Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.01.1001' }),
+    Matches(UNIT_CODE, { each: true, message: 'each unit code must be a Kemendagri code such as 63.72.04.1001' }),
   );
 
 export class HolidayNameDto {
@@ -59,7 +59,7 @@ export class UnitSelectorDto {
   @IsIn(UNIT_KINDS)
   kind?: UnitKind;
 
-  @ApiPropertyOptional({ type: [String], example: ['63.72.01.1001'], description: 'Only these units' })
+  @ApiPropertyOptional({ type: [String], example: ['63.72.04.1001'], description: 'Only these units' })
   @IsOptional()
   @UnitCodeList()
   codes?: string[];
@@ -88,7 +88,7 @@ export class LaunchProgrammeDto {
   @Validate(IsLocalDateConstraint)
   startDate!: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['63.72.01.1001', '63.72.01.1002'], description: 'The units, by code. Give exactly one of unitCodes and unitSelector.' })
+  @ApiPropertyOptional({ type: [String], example: ['63.72.04.1001', '63.72.04.1002'], description: 'The units, by code. Give exactly one of unitCodes and unitSelector.' })
   @IsOptional()
   @UnitCodeList()
   unitCodes?: string[];
@@ -171,7 +171,7 @@ export class ProgrammeActionResultDto {
 }
 
 export class JoinUnitsDto {
-  @ApiProperty({ type: [String], example: ['63.72.01.1007'] })
+  @ApiProperty({ type: [String], example: ['63.72.04.1004'] })
   @UnitCodeList()
   unitCodes!: string[];
 
@@ -248,10 +248,10 @@ export class CaseListQueryDto extends CursorPageQueryDto(PROGRAMMES_PAGE) {
   @IsIn(CASE_STATUSES)
   status?: (typeof CASE_STATUSES)[number];
 
-  @ApiPropertyOptional({ example: '63.72.01', description: 'Only cases of units directly under this unit (e.g. the kelurahan of a kecamatan)' })
+  @ApiPropertyOptional({ example: '63.72.04', description: 'Only cases of units directly under this unit (e.g. the kelurahan of a kecamatan)' })
   @IsOptional()
   @IsString()
-  @Matches(UNIT_CODE, { message: 'parentCode must be a Kemendagri code such as 63.72.01' })
+  @Matches(UNIT_CODE, { message: 'parentCode must be a Kemendagri code such as 63.72.04' })
   parentCode?: string;
 }
 
@@ -290,7 +290,7 @@ export class ProgrammeProgressDto extends ProgrammeSummaryDto {
 }
 
 export class ParentBreakdownDto {
-  @ApiProperty({ type: String, nullable: true, example: '63.72.01', description: 'Code of the parent of the case units; null for units without a parent' }) parentCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '63.72.04', description: 'Code of the parent of the case units; null for units without a parent' }) parentCode!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Banjarbaru Utara' }) parentName!: string | null;
   @ApiProperty({ description: 'Cases of units under this parent' }) cases!: number;
   @ApiProperty({ description: 'Tasks of those cases' }) tasks!: number;
@@ -324,7 +324,7 @@ export class CaseSummaryDto {
   @ApiProperty({ enum: ['ACTIVE', 'COMPLETED', 'SIGNED_OFF', 'CANCELLED'] }) status!: string;
   @ApiProperty() unitCode!: string;
   @ApiProperty() unitName!: string;
-  @ApiProperty({ type: String, nullable: true, example: '63.72.01', description: 'Code of the unit\'s parent (e.g. its kecamatan)' }) parentCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '63.72.04', description: 'Code of the unit\'s parent (e.g. its kecamatan)' }) parentCode!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Banjarbaru Utara' }) parentName!: string | null;
   @ApiProperty() timeZone!: string;
   @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];

@@ -6,13 +6,13 @@ import { CursorPageQueryDto, PageRules } from '../common/pagination';
 
 export const UNIT_KINDS = ['PROVINSI', 'KOTA', 'KABUPATEN', 'KECAMATAN', 'KELURAHAN', 'DESA', 'SKPD', 'UPT', 'OTHER'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-/** Kemendagri codes (63, 63.72, 63.72.01, 63.72.01.1001) or an institution code with letters (63.72.SKPD-DINKES). */
+/** Kemendagri codes (63, 63.72, 63.72.04, 63.72.04.1001) or an institution code with letters (63.72.SKPD-DINKES). */
 export const UNIT_CODE_PATTERN = /^\d{2}(\.[0-9A-Z][0-9A-Z-]{0,19}){0,4}$/;
 
 export class CreateUnitDto {
-  @ApiProperty({ example: '63.72.01.1001', description: 'Kemendagri code' })
+  @ApiProperty({ example: '63.72.04.1001', description: 'Kemendagri code' })
   @IsString()
-  @Matches(UNIT_CODE_PATTERN, { message: 'code must be a Kemendagri code such as 63.72.01.1001' })
+  @Matches(UNIT_CODE_PATTERN, { message: 'code must be a Kemendagri code such as 63.72.04.1001' })
   code!: string;
 
   @ApiProperty({ example: 'Loktabat Utara' })
@@ -25,7 +25,7 @@ export class CreateUnitDto {
   @IsIn(UNIT_KINDS)
   kind!: UnitKind;
 
-  @ApiPropertyOptional({ example: '63.72.01', description: 'Code of the parent unit (must exist); omitted = a top-level unit, which only an administrator everywhere may create' })
+  @ApiPropertyOptional({ example: '63.72.04', description: 'Code of the parent unit (must exist); omitted = a top-level unit, which only an administrator everywhere may create' })
   @IsOptional()
   @IsString()
   @Matches(UNIT_CODE_PATTERN, { message: 'parentCode must be a Kemendagri code' })
@@ -99,10 +99,10 @@ export class UnitQueryDto extends CursorPageQueryDto(UNITS_PAGE) {
 
 export class UnitDto {
   @ApiProperty() id!: string;
-  @ApiProperty({ example: '63.72.01.1001' }) code!: string;
+  @ApiProperty({ example: '63.72.04.1001' }) code!: string;
   @ApiProperty({ example: 'Loktabat Utara' }) name!: string;
   @ApiProperty({ enum: UNIT_KINDS }) kind!: string;
-  @ApiProperty({ type: String, nullable: true, example: '63.72.01', description: 'null = a top-level unit' }) parentCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '63.72.04', description: 'null = a top-level unit' }) parentCode!: string | null;
   @ApiProperty({ example: 'Asia/Makassar' }) timeZone!: string;
 }
 
@@ -149,7 +149,7 @@ export class ImportErrorDto {
 
 export class ImportRowDto {
   @ApiProperty({ example: 2 }) row!: number;
-  @ApiProperty({ example: '63.72.01.1003' }) code!: string;
+  @ApiProperty({ example: '63.72.04.1003' }) code!: string;
   @ApiProperty({ enum: ['create', 'update', 'unchanged'], description: 'What the import did (or, in a dry run, would do) with the row' })
   action!: 'create' | 'update' | 'unchanged';
   @ApiProperty({ type: [String], example: ['name'], description: "For 'update': the fields that change (name, kind, parentCode, timeZone)" }) changes!: string[];

@@ -78,7 +78,7 @@ export function decideImport(parsed: UnitCsvResult, existing: ReadonlyMap<string
           row.row,
           'code',
           'code-format',
-          `Kode "${row.code}" tidak dapat dipakai di Kawal: dua digit kode provinsi Kemendagri, lalu sampai empat segmen huruf besar, angka atau tanda hubung dipisah titik (mis. 63.72.01.1001 atau 63.72.SKPD-DINKES).`,
+          `Kode "${row.code}" tidak dapat dipakai di Kawal: dua digit kode provinsi Kemendagri, lalu sampai empat segmen huruf besar, angka atau tanda hubung dipisah titik (mis. 63.72.04.1001 atau 63.72.SKPD-DINKES).`,
         ),
       );
     }

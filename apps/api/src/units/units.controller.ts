@@ -71,8 +71,8 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
 
 const IMPORT_EXAMPLE = [
   'code,name,kind,parent_code,time_zone',
-  '63.72.03.1001,Guntung Paikat,kelurahan,63.72.03,',
-  '63.72.03,Banjarbaru Selatan,kecamatan,63.72,WITA',
+  '63.72.05.1004,Guntung Paikat,kelurahan,63.72.05,',
+  '63.72.05,Banjarbaru Selatan,kecamatan,63.72,WITA',
 ].join('\n');
 
 @ApiTags('units')
