@@ -32,9 +32,16 @@ describe('configuration', () => {
     [{ EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_PREFIX: 'a b' }, /EVIDENCE_S3_PREFIX must contain only letters, digits/],
     [{ EVIDENCE_S3_ENDPOINT: 'http://minio:9000' }, /^Invalid environment: EVIDENCE_S3_ENDPOINT is set but EVIDENCE_S3_BUCKET is not/],
     [{ EVIDENCE_S3_ACCESS_KEY_ID: 'AKIA', EVIDENCE_S3_SECRET_ACCESS_KEY: 's' }, /EVIDENCE_S3_ACCESS_KEY_ID is set but EVIDENCE_S3_BUCKET is not/],
+    [{ KAWAL_DEMO: 'true', NODE_ENV: 'production' }, /^Invalid environment: KAWAL_DEMO must not be true when NODE_ENV=production/],
+    [{ KAWAL_DEMO: 'perhaps' }, /KAWAL_DEMO must be true or false/],
   ])('rejects %j with one line naming the variable and the rule', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('seeds the demo only when asked (npm start asks)', () => {
+    expect(loadConfig({}).demo).toBe(false);
+    expect(loadConfig({ KAWAL_DEMO: 'true' }).demo).toBe(true);
   });
 
   it('keeps evidence on local disk unless a bucket is set', () => {
