@@ -51,9 +51,13 @@ describe('the demo (KAWAL_DEMO=true)', () => {
       expect(d.overdueTasks).toBe(2);
       return true;
     }, 60_000);
-    // The programme's scores: every unit on the checklist, the approved ones ahead.
+    // The programme's scores: every unit on the checklist, the ones with approved work ahead.
     const scores = await stack.call('GET', `/programmes/${programme.id}/scores`, undefined, coordinator);
-    expect(scores.body).toMatchObject({ instrument: { key: 'kawal-checklist' }, cases: 20, scored: 20 });
+    expect(scores.body).toMatchObject({ instrument: { key: 'kawal-checklist' }, cases: 20, scored: 20, distribution: { count: 20, byZone: { red: 20 } } });
+    const listed = await stack.call('GET', `/programmes/${programme.id}/cases?limit=50`, undefined, coordinator);
+    const byUnit = new Map((listed.body as { items: Array<{ unitCode: string; score: number; scoreCategory: string; designation: string }> }).items.map((c) => [c.unitCode, c]));
+    expect(byUnit.get(LOKTABAT_UTARA)!.score).toBeGreaterThan(byUnit.get(MENTAOS)!.score);
+    expect(byUnit.get(MENTAOS)).toMatchObject({ score: 0, scoreCategory: 'D', designation: 'pending' });
   });
 
   it('lets every demo person sign in, each seeing what their role allows', async () => {

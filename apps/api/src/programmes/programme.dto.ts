@@ -327,6 +327,10 @@ export class CaseSummaryDto {
   @ApiProperty({ type: String, nullable: true, example: '63.72.04', description: 'Code of the unit\'s parent (e.g. its kecamatan)' }) parentCode!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Banjarbaru Utara' }) parentName!: string | null;
   @ApiProperty() timeZone!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 75.5, description: "Score under the template's instrument; null when it scores nothing" }) score!: number | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['green', 'yellow', 'red'] }) scoreZone!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'B' }) scoreCategory!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['pending', 'granted', 'revoked'], description: "The template's designation, if it has one" }) designation!: string | null;
   @ApiProperty({ type: [CaseTaskDto] }) tasks!: CaseTaskDto[];
 }
 
