@@ -86,8 +86,16 @@ const HISTORY_SOFT_LIMIT = 5_000;
  * Patch ids. Runs recorded before a patch replay the old command sequence; new runs take the new one.
  * - SIGN_OFF: a completed case waits for a coordinator's sign-off instead of closing at once (programme engine).
  * - RETURN_LADDER: a task returned after some of its rungs' moments passed does not send them late in a burst.
+ * - ANNOUNCE_AT_START, DRAIN_BEFORE_CLOSING: see PATCHES.
  */
-export const PATCHES = { SIGN_OFF: 'case-waits-for-sign-off', RETURN_LADDER: 'returned-task-skips-stale-rungs' } as const;
+export const PATCHES = {
+  SIGN_OFF: 'case-waits-for-sign-off',
+  RETURN_LADDER: 'returned-task-skips-stale-rungs',
+  /** The tasks open from the first day are announced to the unit (before, only tasks opening later were). */
+  ANNOUNCE_AT_START: 'announce-tasks-open-at-start',
+  /** Emails queued by a command that closed the case (sign-off, cancel) are sent before the workflow ends. */
+  DRAIN_BEFORE_CLOSING: 'send-queued-mail-before-closing',
+} as const;
 
 function rejectWith(check: () => void): void {
   try {
@@ -334,7 +342,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
     { validator: (cmd) => rejectWith(() => checkAddFollowUps(state, ctx(), cmd)) },
   );
 
-  if (!input.state) await persist();
+  if (!input.state) {
+    if (patched(PATCHES.ANNOUNCE_AT_START)) announceOpened(state.tasks.filter((t) => t.state === 'OPEN'));
+    await persist();
+  }
 
   const onTimer = (event: TimerEvent) => {
     const c = ctx();
@@ -407,7 +418,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
       await condition(() => state.status !== 'COMPLETED' || outbox.length > 0 || shouldContinueAsNew());
       continue;
     }
-    if (state.status !== 'ACTIVE') break;
+    if (state.status !== 'ACTIVE') {
+      // A sign-off or cancellation that arrived while the case was being completed queued its email: send it first.
+      if (outbox.length > 0 && patched(PATCHES.DRAIN_BEFORE_CLOSING)) continue;
+      break;
+    }
 
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);

@@ -444,11 +444,12 @@ describe('scores, designation revocation, follow-ups and programme cycles over H
     expect(detail.designation).toMatchObject({ status: 'revoked', grantedOn: null });
     expect(detail.designation.revocations).toEqual([{ at: expect.any(String), on: today(), by: KOORDINATOR, reason, reference, reopened: ['verifikasi', 'penetapan'] }]);
     expect(states(detail.tasks)).toEqual({ sosialisasi: 'APPROVED', verifikasi: 'OPEN', penetapan: 'BLOCKED' });
-    // The reopened tasks count their deadlines from the day of the revocation (programme start + 20 and + 30
-    // working days in the template); penetapan keeps waiting for verifikasi.
+    // The first reopened task counts its deadline from the day of the revocation (the next working day when it falls
+    // on a weekend; programme start + 20 working days in the template); penetapan waits for verifikasi, with no
+    // deadline until verifikasi is done again.
     const calendar = workingCalendarFrom(today());
-    expect(taskOf(detail, 'verifikasi')).toMatchObject({ state: 'OPEN', dueDate: calendar.addWorkingDays(today(), 20) });
-    expect(taskOf(detail, 'penetapan')).toMatchObject({ state: 'BLOCKED', dueDate: calendar.addWorkingDays(today(), 30) });
+    expect(taskOf(detail, 'verifikasi')).toMatchObject({ state: 'OPEN', dueDate: calendar.addWorkingDays(calendar.onOrAfter(today()), 20) });
+    expect(taskOf(detail, 'penetapan')).toMatchObject({ state: 'BLOCKED', dueDate: null });
 
     // The lurah (unit head), the camat (head of the parent unit) and the programme's coordinator: one email each.
     const subject = '[Kawal] Penetapan dicabut: Kelurahan Bebas Maladministrasi — Kelayan Selatan';
@@ -493,8 +494,8 @@ describe('scores, designation revocation, follow-ups and programme cycles over H
     expect(res.status).toBe(200);
     // Due: 20 working days (the template's default) and 5 working days from today, in the unit's calendar.
     const calendar = workingCalendarFrom(day);
-    const due1 = calendar.addWorkingDays(day, 20);
-    const due2 = calendar.addWorkingDays(day, 5);
+    const due1 = calendar.addWorkingDays(calendar.onOrAfter(day), 20);
+    const due2 = calendar.addWorkingDays(calendar.onOrAfter(day), 5);
     expect(res.body.tasks.filter((t: { key: string }) => t.key.startsWith('follow-up-'))).toEqual([
       expect.objectContaining({ key: 'follow-up-1', title: first, state: 'OPEN', dueDate: due1, assigneeEmail: STAFF_PEKAUMAN, followUp: { source, addedBy: KOORDINATOR } }),
       expect.objectContaining({ key: 'follow-up-2', title: second, state: 'OPEN', dueDate: due2, assigneeEmail: null, followUp: { source, addedBy: KOORDINATOR } }),
@@ -505,7 +506,7 @@ describe('scores, designation revocation, follow-ups and programme cycles over H
     expect(detail.tasks.map((t: { key: string; state: string; dueDate: string | null; assigneeEmail: string | null }) => [t.key, t.state, t.dueDate, t.assigneeEmail]).sort()).toEqual([
       ['follow-up-1', 'OPEN', due1, STAFF_PEKAUMAN],
       ['follow-up-2', 'OPEN', due2, null],
-      ['rencana-aksi', 'OPEN', calendar.addWorkingDays(day, 20), null],
+      ['rencana-aksi', 'OPEN', calendar.addWorkingDays(calendar.onOrAfter(day), 20), null],
     ]);
     expect(taskOf(detail, 'follow-up-1')).toMatchObject({ followUp: { source, addedBy: KOORDINATOR }, component: null });
 

@@ -125,10 +125,16 @@ describe('vertical slice over HTTP (dev server, PostgreSQL, SMTP)', () => {
     }
     expect(progress.body).toMatchObject({ casesStarted: 3, taskCount: 6, percentApproved: 0 });
     expect(progress.body.tasksByState.OPEN).toBe(6);
-    // Once every case is started the coordinator hears that the launch is done; the mails below are the lurah's.
-    const [launchedMail] = await stack.smtp.waitFor(1, 20_000);
-    expect(launchedMail.subject).toBe('[Kawal] Program diluncurkan: "Tindak Lanjut Standar Pelayanan Banjarbaru" (3 unit)');
-    expect(JSON.stringify(launchedMail.to)).toContain('organisasi@banjarbarukota.go.id');
+    // Each lurah hears of both tasks on the first day; once every case is started the coordinator hears that the
+    // launch is done. The mails below are the lurah's.
+    const launchMails = await stack.smtp.waitFor(7, 20_000);
+    const launched = launchMails.filter((m) => m.subject?.startsWith('[Kawal] Program diluncurkan'));
+    expect(launched.map((m) => m.subject)).toEqual(['[Kawal] Program diluncurkan: "Tindak Lanjut Standar Pelayanan Banjarbaru" (3 unit)']);
+    expect(JSON.stringify(launched[0].to)).toContain('organisasi@banjarbarukota.go.id');
+    const assigned = launchMails.filter((m) => m.subject?.startsWith('[Kawal] Penugasan'));
+    expect(assigned.map((m) => JSON.stringify(m.to).match(/lurah\d/)?.[0]).sort()).toEqual(['lurah1', 'lurah1', 'lurah2', 'lurah2', 'lurah3', 'lurah3']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.smtp.messages).toHaveLength(7);
     stack.smtp.clear();
 
     const page1 = await call('GET', `/programmes/${programmeId}/cases?limit=2`);

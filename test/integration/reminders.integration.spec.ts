@@ -54,11 +54,13 @@ describe('reminders through real PostgreSQL and SMTP (time-skipping server)', ()
       await env.client.workflow.start('programmeWorkflow', { taskQueue, workflowId: programmeWorkflowId(programmeId), args: [input] });
       await env.sleep('30 days');
 
-      // 3 units x 2 tasks x 1 rung, one lurah each. (The coordinator's own emails, the launched notice and the Monday
-      // summaries, are asserted in programme-mail.integration.spec.ts.)
+      // 3 units x 2 tasks: each lurah hears of both tasks on the first day, then 1 rung each. (The coordinator's own
+      // emails, the launched notice and the Monday summaries, are asserted in programme-mail.integration.spec.ts.)
       const toLurahs = () => smtp.messages.filter((_m, i) => !smtp.envelopes[i].to.includes('organisasi@banjarbarukota.go.id'));
-      for (let i = 0; i < 150 && toLurahs().length < 6; i++) await new Promise((r) => setTimeout(r, 200));
-      const messages = toLurahs();
+      for (let i = 0; i < 150 && toLurahs().length < 12; i++) await new Promise((r) => setTimeout(r, 200));
+      const assigned = toLurahs().filter((msg) => msg.subject?.startsWith('[Kawal] Penugasan') || msg.subject?.startsWith('[Kawal] Assigned'));
+      expect(assigned).toHaveLength(6);
+      const messages = toLurahs().filter((msg) => !assigned.includes(msg));
       expect(messages).toHaveLength(6);
       const calendar = new WorkingCalendar(holidaysBetween(startDate, addCalendarDays(startDate, 400)));
       const first = calendar.onOrAfter(startDate);
@@ -82,7 +84,7 @@ describe('reminders through real PostgreSQL and SMTP (time-skipping server)', ()
 
       // Outbox: one SENT row per email, with the SMTP message id recorded.
       const rows = await prisma.notification.findMany({ where: { recipient: { not: 'organisasi@banjarbarukota.go.id' } } });
-      expect(rows).toHaveLength(6);
+      expect(rows).toHaveLength(12);
       expect(rows.every((r) => r.status === 'SENT' && r.messageId && r.attempts === 1)).toBe(true);
 
       // Read model: every case started, both tasks overdue and still open after 30 days.

@@ -1,4 +1,4 @@
-import { CaseContext, CaseState, CommandRejected, IndonesianTimeZone, LocalDate, ProgrammeActionCommand, TIME_ZONES, TemplateDefinition, TimerEvent, WorkingCalendar, addMonths, applyDecideExtension, applyProgrammeAction, applyRequestExtension, applyReview, applySignOff, applySubmit, applyTimerEvent, checkProgrammeAction, checkSignOff, checkSubmit, dayOfWeek, findTask, localDateAt, newCaseState, nextTimerEvent, settle, skipPastRungs } from '@kawal/domain';
+import { CaseContext, CaseState, CommandRejected, IndonesianTimeZone, LocalDate, ProgrammeActionCommand, TIME_ZONES, TemplateDefinition, TimerEvent, WorkingCalendar, addMonths, applyAddFollowUps, applyDecideExtension, applyRevokeDesignation, checkAddFollowUps, checkRevokeDesignation, designationOf, applyProgrammeAction, applyRequestExtension, applyReview, applySignOff, applySubmit, applyTimerEvent, checkProgrammeAction, checkSignOff, checkSubmit, dayOfWeek, findTask, localDateAt, newCaseState, nextTimerEvent, settle, skipPastRungs } from '@kawal/domain';
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 
@@ -690,5 +690,98 @@ describe('escalation', () => {
       ['t60', true, 3],
     ]);
     expect(nextTimerEvent(state, ctx)).toBeUndefined();
+  });
+});
+
+describe('designations and their revocation', () => {
+  // Three tasks ordered by phase only (no dependsOn): a revocation must still reopen them one after the other.
+  const phased = template(
+    [
+      task('verifikasi', { from: 'phaseStart', workingDays: 5 }, { phase: 'verifikasi' }),
+      task('penilaian', { from: 'phaseStart', workingDays: 5 }, { phase: 'penilaian' }),
+      task('penetapan', { from: 'phaseStart', workingDays: 5 }, { phase: 'penetapan' }),
+      task('monitoring', { from: 'phaseStart', workingDays: 5 }, { phase: 'monitoring', dependsOn: ['penetapan'] }),
+    ],
+    {
+      phases: ['verifikasi', 'penilaian', 'penetapan', 'monitoring'].map((key) => ({ key, name: { id: key } })),
+      revocation: { designationTask: 'penetapan', name: { id: 'Kelurahan Bebas Maladministrasi' }, reopens: ['verifikasi', 'penilaian', 'penetapan'], notify: ['UNIT_HEAD'] },
+    },
+  );
+  const approve = (state: CaseState, ctx: CaseContext, key: string) => {
+    applySubmit(state, ctx, { taskKey: key, by: 'lurah@x.go.id', evidenceIds: [] });
+    settle(state, ctx);
+  };
+  const designated = () => {
+    const { state, ctx } = openCase(phased, { startDate: '2026-03-02', now: '2026-03-02T01:00:00Z' });
+    for (const key of ['verifikasi', 'penilaian', 'penetapan']) approve(state, ctx, key);
+    expect(findTask(state, 'monitoring').state).toBe('OPEN');
+    return { state, ctx };
+  };
+
+  it('refuses to revoke what the unit does not hold, and needs a reason', () => {
+    const { state, ctx } = openCase(phased, { startDate: '2026-03-02', now: '2026-03-02T01:00:00Z' });
+    expect(() => checkRevokeDesignation(state, ctx, { by: 'k@x.go.id', reason: 'laporan terbukti' })).toThrow(expect.objectContaining({ code: 'NOT_DESIGNATED' }));
+    const d = designated();
+    expect(() => checkRevokeDesignation(d.state, d.ctx, { by: 'k@x.go.id', reason: '  ' })).toThrow(expect.objectContaining({ code: 'REASON_REQUIRED' }));
+    expect(designationOf(d.state, phased)).toMatchObject({ status: 'granted', grantedOn: '2026-03-02' });
+  });
+
+  it('reopens the listed tasks one after another even when only phases order them, counting from the next working day', () => {
+    const { state, ctx } = designated();
+    // Saturday 7 March 2026, 10:00 WITA: deadlines count from Monday 9 March.
+    const saturday = { ...ctx, now: Date.parse('2026-03-07T02:00:00Z') };
+    const effect = applyRevokeDesignation(state, saturday, { by: 'k@x.go.id', reason: 'Laporan pungli terbukti', reference: 'LAHP-1' });
+    expect(effect.reopened.map((t) => t.key)).toEqual(['verifikasi', 'penilaian', 'penetapan']);
+    expect(effect.blockedAgain.map((t) => t.key)).toEqual(['monitoring']);
+    expect(state.tasks.map((t) => [t.key, t.state, t.dueDate])).toEqual([
+      ['verifikasi', 'OPEN', CAL_2026.addWorkingDays('2026-03-09', 5)],
+      ['penilaian', 'BLOCKED', null],
+      ['penetapan', 'BLOCKED', null],
+      ['monitoring', 'BLOCKED', expect.any(String)],
+    ]);
+    expect(designationOf(state, phased)).toMatchObject({ status: 'revoked', grantedOn: null, revocations: [{ on: '2026-03-07', reason: 'Laporan pungli terbukti', reference: 'LAHP-1', reopened: ['verifikasi', 'penilaian', 'penetapan'] }] });
+    // Earlier approvals stay in the history, followed by the reopening.
+    expect(findTask(state, 'penetapan').history.map((h) => h.action)).toEqual(['submitted', 'reopened']);
+
+    // Done again in order: each opens when the one before is done, its deadline counted from that day.
+    const tuesday = { ...ctx, now: Date.parse('2026-03-10T01:00:00Z') };
+    approve(state, tuesday, 'verifikasi');
+    expect(findTask(state, 'penilaian')).toMatchObject({ state: 'OPEN', dueDate: CAL_2026.addWorkingDays('2026-03-10', 5) });
+    expect(findTask(state, 'penetapan').state).toBe('BLOCKED');
+    approve(state, tuesday, 'penilaian');
+    approve(state, tuesday, 'penetapan');
+    expect(findTask(state, 'monitoring').state).toBe('OPEN');
+    expect(designationOf(state, phased)?.status).toBe('granted');
+  });
+});
+
+describe('follow-ups added to a case', () => {
+  const withFollowUps = template([task('dokumen', { from: 'programmeStart', workingDays: 10 })], {
+    followUps: { name: { id: 'Tindak lanjut rapor' }, review: oneReview, maxPerCase: 2 },
+  });
+
+  it('adds open tasks with their owner and deadline (from the next working day), keeps them through a migration, and caps them', () => {
+    const { state, ctx } = openCase(withFollowUps, { startDate: '2026-03-02', now: '2026-03-07T02:00:00Z' });
+    const added = applyAddFollowUps(state, ctx, {
+      by: 'k@x.go.id',
+      source: 'Rapor Ombudsman 2025',
+      items: [{ title: 'Lengkapi biaya/tarif', owner: { email: 'staf@x.go.id', name: 'Staf', locale: 'id' } }, { title: 'Pasang papan informasi', workingDays: 3 }],
+    });
+    expect(added.map((t) => [t.key, t.state, t.dueDate, t.assignee?.email, t.reviewLevels])).toEqual([
+      ['follow-up-1', 'OPEN', CAL_2026.addWorkingDays('2026-03-09', 20), 'staf@x.go.id', 1],
+      ['follow-up-2', 'OPEN', CAL_2026.addWorkingDays('2026-03-09', 3), undefined, 1],
+    ]);
+    expect(() => checkAddFollowUps(state, ctx, { by: 'k@x.go.id', source: 'x', items: [{ title: 'satu lagi' }] })).toThrow(expect.objectContaining({ code: 'TOO_MANY_FOLLOW_UPS' }));
+    expect(() => checkAddFollowUps(state, ctx, { by: 'k@x.go.id', source: 'x', items: [] })).toThrow(expect.objectContaining({ code: 'ITEMS_REQUIRED' }));
+    // A newer template version keeps the follow-ups as they are (they are the case's own).
+    applyProgrammeAction(state, ctx, { actionId: 'm1', by: 'k@x.go.id', reason: 'versi baru', kind: 'migrate', template: { ...withFollowUps, version: 2 } });
+    expect(state.tasks.filter((t) => t.key.startsWith('follow-up-')).map((t) => t.state)).toEqual(['OPEN', 'OPEN']);
+  });
+
+  it('refuses follow-ups for a template that takes none, and a past due date', () => {
+    const { state, ctx } = openCase(programme90, { startDate: '2026-03-02', now: '2026-03-02T01:00:00Z' });
+    expect(() => checkAddFollowUps(state, ctx, { by: 'k', source: 's', items: [{ title: 't' }] })).toThrow(expect.objectContaining({ code: 'FOLLOW_UPS_NOT_ALLOWED' }));
+    const f = openCase(withFollowUps, { startDate: '2026-03-02', now: '2026-03-10T01:00:00Z' });
+    expect(() => checkAddFollowUps(f.state, f.ctx, { by: 'k', source: 's', items: [{ title: 't', dueDate: '2026-03-09' }] })).toThrow(expect.objectContaining({ code: 'DUE_DATE_PASSED' }));
   });
 });

@@ -126,8 +126,12 @@ describe('case workflow (time-skipping server)', () => {
     await worker.runUntil(async () => {
       const now = await env.currentTimeMs();
       const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: uniqueWorkflowId('case'), args: [input(env, localDateAt(now, 'Asia/Makassar'))] });
-      await handle.query(caseStateQuery);
+      const opened = (await handle.query(caseStateQuery)).tasks.filter((t) => t.state === 'OPEN').length;
       const activitiesScheduled = async () => ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+      // Let the announcements of the tasks open from the first day go out first.
+      for (let i = 0; i < 100 && recorder.sent.length < opened; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(recorder.sent).toHaveLength(opened);
+      await new Promise((r) => setTimeout(r, 300));
       const before = await activitiesScheduled();
 
       const failureType = async (p: Promise<unknown>) => {

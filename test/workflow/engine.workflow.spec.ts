@@ -327,6 +327,10 @@ describe('programme engine: case workflow (time-skipping server)', () => {
       const calendar = new WorkingCalendar(args.holidays);
       const handle = await start(args);
       const due0 = (await handle.query(caseStateQuery)).tasks[0].dueDate!;
+      // The task open from the first day is announced once; nothing else goes out until the suspension ends.
+      for (let i = 0; i < 100 && recorder.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(recorder.sent.map((s) => s.request.message.kind)).toEqual(['task-assigned']);
+      const announced = recorder.sent.length;
       const suspendedOn = await today();
       let state = await handle.executeUpdate(programmeActionUpdate, { args: [{ actionId: 'a-suspend', kind: 'suspend', by: KOORDINATOR.email, reason: 'Pemilihan kepala daerah' }] });
       expect(state.suspension).toMatchObject({ since: suspendedOn, reason: 'Pemilihan kepala daerah' });
@@ -338,7 +342,7 @@ describe('programme engine: case workflow (time-skipping server)', () => {
       await env.sleep('20 days');
       state = await handle.query(caseStateQuery);
       expect(state.tasks[0]).toMatchObject({ overdue: false, escalationLevel: 0 });
-      const sentWhileSuspended = recorder.sent.filter((s) => s.request.message.kind !== 'programme-notice');
+      const sentWhileSuspended = recorder.sent.slice(announced).filter((s) => s.request.message.kind !== 'programme-notice');
       expect(sentWhileSuspended).toHaveLength(0);
 
       const resumedOn = await today();
@@ -396,8 +400,9 @@ describe('programme engine: case workflow (time-skipping server)', () => {
       await env.sleep(localTimeToInstant(phase2, '07:30', 'Asia/Makassar') - (await env.currentTimeMs()) + 60_000);
       state = await handle.query(caseStateQuery);
       expect(byKey()['laporan'].state).toBe('OPEN');
+      // Announced: the task open from the first day, then each task as it opened.
       const opened = recorder.sent.filter((s) => s.request.message.kind === 'task-assigned');
-      expect(opened.map((s) => s.request.message.taskTitle).sort()).toEqual(['Dokumen pendukung', 'Laporan pelaksanaan']);
+      expect(opened.map((s) => s.request.message.taskTitle).sort()).toEqual(['Dokumen pendukung', 'Laporan pelaksanaan', 'SK Tim']);
 
       // Checklist: required items must be ticked, unknown ones are refused.
       expect(await rejection(handle.executeUpdate(submitTaskUpdate, { args: [{ taskKey: 'laporan', by: LURAH.email, evidenceIds: [], checked: ['foto'] }] }))).toBe('CHECKLIST_INCOMPLETE');
@@ -451,11 +456,12 @@ describe('programme engine: case workflow (time-skipping server)', () => {
       expect((await handle.describe()).status.name).toBe('RUNNING');
       expect(state.tasks[0]).toMatchObject({ overdue: true, escalationLevel: 3 });
       // The good address got every rung; the refused one nothing; the coordinator one report per refused email.
-      expect(recorder.sent.filter((s) => s.request.to.email === LURAH.email).map((s) => s.request.message.kind)).toEqual(['reminder', 'overdue', 'escalation']);
+      // (The task opened on the first day is announced too.)
+      expect(recorder.sent.filter((s) => s.request.to.email === LURAH.email).map((s) => s.request.message.kind)).toEqual(['task-assigned', 'reminder', 'overdue', 'escalation']);
       expect(recorder.sent.some((s) => s.request.to.email === wrong.email)).toBe(false);
       const reports = recorder.sent.filter((s) => s.request.message.kind === 'delivery-failed');
-      expect(reports.map((s) => s.request.to.email)).toEqual([KOORDINATOR.email, KOORDINATOR.email, KOORDINATOR.email]);
-      expect(reports.map((s) => (s.request.message as { failedKind: string }).failedKind)).toEqual(['reminder', 'overdue', 'escalation']);
+      expect(reports.map((s) => s.request.to.email)).toEqual([KOORDINATOR.email, KOORDINATOR.email, KOORDINATOR.email, KOORDINATOR.email]);
+      expect(reports.map((s) => (s.request.message as { failedKind: string }).failedKind)).toEqual(['task-assigned', 'reminder', 'overdue', 'escalation']);
       expect(reports[0].request.message).toMatchObject({ failedRecipient: wrong.email, error: expect.stringContaining('550') });
     });
   });

@@ -114,6 +114,8 @@ export interface CaseTask {
   component?: string;
   /** Set when a revoked designation opened the task again: its deadline counts from this local date. */
   reopenedOn?: LocalDate;
+  /** After a revocation, the reopened task before this one: this one waits until that one is done again. */
+  reopenAfter?: string;
   /** A follow-up task a coordinator added to this case (e.g. from the Ombudsman's rapor), and where it came from. */
   followUp?: { source: string; addedBy: string; description?: string };
   evidenceIds: string[];
@@ -322,19 +324,32 @@ function scheduleOf(state: CaseState, ctx: CaseContext, task: CaseTask): { dueDa
   if (!t) return task.dueDate ? { dueDate: task.dueDate, opensOn: task.opensOn } : null;
   const cal = ctx.calendar;
   if ('date' in t.due) {
+    if (task.reopenAfter && !reopenAnchor(state, task)) return null;
     const fixed = cal.onOrAfter(t.due.date);
-    if (task.reopenedOn && compareLocalDates(fixed, task.reopenedOn) <= 0) return { dueDate: cal.addWorkingDays(task.reopenedOn, REOPENED_FIXED_DATE_WORKING_DAYS) };
+    const since = reopenAnchor(state, task) ?? task.reopenedOn;
+    if (since && compareLocalDates(fixed, since) <= 0) return { dueDate: cal.addWorkingDays(cal.onOrAfter(since), REOPENED_FIXED_DATE_WORKING_DAYS) };
     return { dueDate: fixed };
   }
   let reference = dueReference(state, ctx, t);
   if (!reference) return null;
-  // A task opened again by a revocation counts its deadline from that day, not from the original reference.
-  if (task.reopenedOn && compareLocalDates(reference, task.reopenedOn) < 0) reference = task.reopenedOn;
+  // Waiting for the reopened task before it: no deadline until that one is done again.
+  if (task.reopenAfter && !reopenAnchor(state, task)) return null;
+  // A task opened again by a revocation counts its deadline from that day (or from when the reopened task before it
+  // was done again), not from the original reference.
+  for (const since of [task.reopenedOn, reopenAnchor(state, task)]) {
+    if (since && compareLocalDates(reference, cal.onOrAfter(since)) < 0) reference = cal.onOrAfter(since);
+  }
   if (task.occurrence !== undefined && t.recurrence) {
     const opensOn = cal.onOrAfter(addMonths(reference, task.occurrence * t.recurrence.everyMonths));
     return { opensOn, dueDate: cal.addWorkingDays(opensOn, t.due.workingDays) };
   }
   return { dueDate: cal.addWorkingDays(reference, t.due.workingDays) };
+}
+
+/** The local date the reopened task before this one was done again (null while it is not). */
+function reopenAnchor(state: CaseState, task: CaseTask): LocalDate | null {
+  if (!task.reopenAfter) return null;
+  return state.tasks.find((x) => x.key === task.reopenAfter)?.completedOn ?? null;
 }
 
 /** A reopened task whose fixed due date has passed gets this many working days from the day it reopened. */
@@ -371,6 +386,7 @@ export function rungInstant(state: CaseState, ctx: CaseContext, dueDate: LocalDa
 export function blockers(state: CaseState, ctx: CaseContext, task: CaseTask): string[] {
   const t = templateTask(ctx.template, task);
   const deps = t ? taskDependencies(t) : [];
+  if (task.reopenAfter && !deps.includes(task.reopenAfter)) deps.push(task.reopenAfter);
   return deps.filter((key) => {
     const dep = state.tasks.find((x) => x.key === key);
     return dep !== undefined && !isDone(dep);

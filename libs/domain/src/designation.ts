@@ -87,7 +87,9 @@ export function applyRevokeDesignation(state: CaseState, ctx: CaseContext, cmd: 
   const day = today(state, ctx.now);
   const listed = new Set(r.reopens);
   const reopened: CaseTask[] = [];
-  // Template order, so a task is reset before the tasks that wait on it are looked at.
+  let previous: string | undefined;
+  // Template order, so a task is reset before the tasks that wait on it are looked at; each reopened task waits for
+  // the one before it, whatever the template's own dependencies say.
   for (const task of state.tasks) {
     if (!listed.has(task.key) || !isDone(task)) continue;
     task.history.push({ at, by: cmd.by, action: 'reopened', comment: cmd.reason, before: { state: task.state, completedOn: task.completedOn ?? null }, after: { reference: cmd.reference ?? null } });
@@ -103,9 +105,12 @@ export function applyRevokeDesignation(state: CaseState, ctx: CaseContext, cmd: 
     task.completedOn = undefined;
     task.approvedAt = undefined;
     task.reopenedOn = day;
+    task.reopenAfter = previous;
+    previous = task.key;
     reopened.push(task);
   }
   // Open tasks that wait on a reopened task wait again (submitted work stays with its reviewer).
+  // (blockers() also counts reopenAfter, so the order above holds even when the template has no dependencies.)
   const blockedAgain: CaseTask[] = [];
   for (const task of state.tasks) {
     if (listed.has(task.key) || (task.state !== 'OPEN' && task.state !== 'RETURNED')) continue;

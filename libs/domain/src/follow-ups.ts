@@ -92,7 +92,8 @@ export function applyAddFollowUps(state: CaseState, ctx: CaseContext, cmd: AddFo
       rungsDone: [],
       history: [{ at, by: cmd.by, action: 'added', comment: cmd.source.trim(), after: { owner: item.owner?.email ?? null } }],
     };
-    const due = item.dueDate !== undefined ? ctx.calendar.onOrAfter(item.dueDate) : ctx.calendar.addWorkingDays(day, item.workingDays ?? f.defaultWorkingDays);
+    // Counted from the next working day when added on a weekend or holiday, like every other reference date.
+    const due = item.dueDate !== undefined ? ctx.calendar.onOrAfter(item.dueDate) : ctx.calendar.addWorkingDays(ctx.calendar.onOrAfter(day), item.workingDays ?? f.defaultWorkingDays);
     setDueDate(state, task, due);
     skipPastRungs(state, task, ctx);
     state.tasks.push(task);
