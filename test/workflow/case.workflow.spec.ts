@@ -155,4 +155,29 @@ describe('case workflow (time-skipping server)', () => {
       expect((await handle.query(caseStateQuery)).version).toBe(1);
     });
   });
+
+  it('sends the sign-off email even when the sign-off arrives while the case is being completed', async () => {
+    const taskQueue = uniqueTaskQueue('case-signoff-race');
+    const recorder = new RecordingActivities();
+    const base = recorder.activities();
+    // The read-model write of the COMPLETED state is slow, so the coordinator's sign-off lands while it is in flight.
+    const activities = {
+      ...base,
+      recordCaseState: async (state: Parameters<NonNullable<typeof base.recordCaseState>>[0]) => {
+        if (state.status === 'COMPLETED') await new Promise((r) => setTimeout(r, 1_500));
+        return base.recordCaseState!(state);
+      },
+    };
+    const single = parseTemplate({ key: 'uji-satu', version: 1, name: { id: 'Uji satu' }, tasks: [{ key: 'dokumen', title: { id: 'Dokumen' }, assigneeRole: 'UNIT_HEAD', due: { from: 'programmeStart', workingDays: 5 } }] });
+    const worker = await createTestWorker(env, taskQueue, activities);
+    await worker.runUntil(async () => {
+      const startDate = localDateAt(await env.currentTimeMs(), 'Asia/Makassar');
+      const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: uniqueWorkflowId('case'), args: [input(env, startDate, { template: single })] });
+      await handle.executeUpdate(submitTaskUpdate, { args: [{ taskKey: 'dokumen', by: 'lurah@example.go.id', evidenceIds: [] }] });
+      for (let i = 0; i < 100 && (await handle.query(caseStateQuery)).status !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 20));
+      await handle.executeUpdate(signOffCaseUpdate, { args: [{ by: 'koordinator@example.go.id', comment: 'Selesai' }] });
+      expect(await handle.result()).toMatchObject({ status: 'SIGNED_OFF' });
+      expect(recorder.sent.filter((s) => s.request.message.kind === 'case-signed-off').map((s) => s.request.to.email)).toEqual(['lurah@example.go.id']);
+    });
+  });
 });
