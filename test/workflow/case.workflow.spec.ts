@@ -178,6 +178,7 @@ describe('case workflow (time-skipping server)', () => {
       await handle.executeUpdate(signOffCaseUpdate, { args: [{ by: 'koordinator@example.go.id', comment: 'Selesai' }] });
       expect(await handle.result()).toMatchObject({ status: 'SIGNED_OFF' });
       expect(recorder.sent.filter((s) => s.request.message.kind === 'case-signed-off').map((s) => s.request.to.email)).toEqual(['lurah@example.go.id']);
+      await recordHistoryIfAsked(handle, 'v4-case-signoff-during-completion');
     });
   });
 });

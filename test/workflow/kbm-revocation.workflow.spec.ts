@@ -20,7 +20,7 @@ import {
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
 
 /**
  * Kelurahan Bebas Maladministrasi: the designation is granted when the Wali Kota's decree (task "penetapan") is
@@ -286,5 +286,6 @@ describe('Kelurahan Bebas Maladministrasi: revoking the designation (time-skippi
       .filter((s) => s.request.message.kind === 'task-assigned')
       .map((s) => s.request.message.link.split('/tasks/')[1]);
     expect(announced).toEqual(expect.arrayContaining([...rest, 'monitoring.1']));
+    await recordHistoryIfAsked(handle, 'v4-case-kbm-revocation');
   });
 });
