@@ -56,6 +56,20 @@ const phaseStart = z.union(
   { error: 'must be {from: programmeStart, workingDays}, {from: phaseCompleted, phase, workingDays} or {date: YYYY-MM-DD}' },
 );
 
+/** What a submission must carry: at least minItems pieces of evidence of these kinds. */
+const evidenceRule = z.strictObject({
+  minItems: int(0, 50),
+  kinds: z.array(z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` })).min(1, 'must list at least one kind'),
+});
+
+/** The review levels a submission passes, in order (e.g. the camat, then Bagian Organisasi). */
+const reviewRule = z.strictObject({
+  levels: z
+    .array(z.strictObject({ role: z.enum(REVIEWER_ROLES, { error: `must be one of ${REVIEWER_ROLES.join(', ')}` }), name: text }))
+    .min(1, 'must have at least one level')
+    .max(5, 'must have at most 5 levels'),
+});
+
 const taskSchema = z.strictObject({
   key,
   title: text,
@@ -66,25 +80,13 @@ const taskSchema = z.strictObject({
   due: dueRule,
   /** Tasks that must be approved or waived before this one opens. */
   dependsOn: z.array(key).max(20, 'must list at most 20 tasks').optional(),
-  evidence: z
-    .strictObject({
-      minItems: int(0, 50),
-      kinds: z.array(z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` })).min(1, 'must list at least one kind'),
-    })
-    .default({ minItems: 0, kinds: ['document'] }),
+  evidence: evidenceRule.default({ minItems: 0, kinds: ['document'] }),
   /** Items the unit confirms when submitting; every required item must be ticked. */
   checklist: z
     .array(z.strictObject({ key, text, required: z.boolean({ error: 'must be true or false' }).default(true) }))
     .max(50, 'must have at most 50 items')
     .optional(),
-  review: z
-    .strictObject({
-      levels: z
-        .array(z.strictObject({ role: z.enum(REVIEWER_ROLES, { error: `must be one of ${REVIEWER_ROLES.join(', ')}` }), name: text }))
-        .min(1, 'must have at least one level')
-        .max(5, 'must have at most 5 levels'),
-    })
-    .optional(),
+  review: reviewRule.optional(),
   /** Relative weight in the programme's own checklist score (default 1). */
   weight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(100, 'must be at most 100').optional(),
   /**
@@ -151,20 +153,8 @@ export const templateSchema = z
     followUps: z
       .strictObject({
         name: text,
-        evidence: z
-          .strictObject({
-            minItems: int(0, 50),
-            kinds: z.array(z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` })).min(1, 'must list at least one kind'),
-          })
-          .default({ minItems: 1, kinds: ['document'] }),
-        review: z
-          .strictObject({
-            levels: z
-              .array(z.strictObject({ role: z.enum(REVIEWER_ROLES, { error: `must be one of ${REVIEWER_ROLES.join(', ')}` }), name: text }))
-              .min(1, 'must have at least one level')
-              .max(5, 'must have at most 5 levels'),
-          })
-          .optional(),
+        evidence: evidenceRule.default({ minItems: 1, kinds: ['document'] }),
+        review: reviewRule.optional(),
         defaultWorkingDays: int(1, 365).default(20),
         weight: z.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(100, 'must be at most 100').default(1),
         component: key.optional(),
