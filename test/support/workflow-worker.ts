@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -69,4 +70,15 @@ export async function recordHistoryIfAsked(handle: WorkflowHandle, name: string)
   if (process.env.KAWAL_RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   await writeFile(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
+}
+
+/** The failure type (e.g. NOT_DESIGNATED) of an update the workflow's validator refused; fails if it was accepted. */
+export async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return ((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type ?? '';
+  }
+  throw new Error('expected the update to be rejected');
 }

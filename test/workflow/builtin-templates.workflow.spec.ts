@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -27,7 +26,7 @@ import {
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection } from '../support/workflow-worker';
 
 /**
  * Every built-in template under templates/ (globbed, so a new one is covered automatically) validates with the
@@ -65,15 +64,6 @@ function caseInput(startDate: string, template: TemplateDefinition, n: number): 
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type ?? '';
-  }
-  throw new Error('expected the update to be rejected');
-}
 
 const isDone = (t: Pick<CaseTask, 'state'>) => t.state === 'APPROVED' || t.state === 'WAIVED';
 

@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -19,7 +19,7 @@ import { TemplateDefinition, WorkingCalendar, addCalendarDays, addMonths, localD
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection } from '../support/workflow-worker';
 
 /**
  * The programme engine's case workflow on the time-skipping server: escalation up the chain, extensions,
@@ -108,15 +108,6 @@ function input(startDate: string, template: TemplateDefinition, overrides: Parti
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type ?? '';
-  }
-  throw new Error('expected the update to be rejected');
-}
 
 describe('programme engine: case workflow (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;

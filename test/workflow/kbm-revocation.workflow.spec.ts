@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { MessageData } from '@kawal/contracts';
@@ -20,7 +19,7 @@ import {
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection } from '../support/workflow-worker';
 
 /**
  * Kelurahan Bebas Maladministrasi: the designation is granted when the Wali Kota's decree (task "penetapan") is
@@ -33,7 +32,6 @@ const ZONE = 'Asia/Makassar' as const;
 const LURAH = { email: 'lurah.loktabat.utara@example.go.id', name: 'Lurah Loktabat Utara', locale: 'id' as const };
 const CAMAT = { email: 'camat.banjarbaru.utara@example.go.id', name: 'Camat Banjarbaru Utara', locale: 'id' as const };
 const KOORDINATOR = { email: 'organisasi@example.go.id', name: 'Bagian Organisasi Setda Kota Banjarbaru', locale: 'id' as const };
-const OMBUDSMAN = 'asisten.pemeriksaan@example.go.id';
 
 const template: TemplateDefinition = parseTemplate(
   YAML.parse(readFileSync(path.join(__dirname, '..', '..', 'templates', 'kelurahan-bebas-maladministrasi.v1.yaml'), 'utf8')),
@@ -56,15 +54,6 @@ function caseInput(startDate: string): CaseWorkflowInput {
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type ?? '';
-  }
-  throw new Error('expected the update to be rejected');
-}
 
 /** Submits what is open and approves what awaits review until `until` holds, letting time pass when nothing can be done. */
 async function drive(env: TestWorkflowEnvironment, handle: WorkflowHandle, until: (s: CaseState) => boolean): Promise<CaseState> {
