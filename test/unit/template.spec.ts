@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { rungOffset, taskDependencies } from '@kawal/domain';
-import { TemplateValidationError, parseTemplate } from '@kawal/templates';
+import { TemplateValidationError, instrumentForTemplate, parseTemplate } from '@kawal/templates';
 
 const slice = () => YAML.parse(readFileSync(path.join(__dirname, '..', '..', 'templates', 'kawal-slice.v1.yaml'), 'utf8'));
 
@@ -332,6 +332,17 @@ describe('template language', () => {
       const none = slice();
       none.tasks[0].component = 'input';
       expect(issues(none)).toEqual([{ path: 'tasks[0].component', rule: 'needs a scoring instrument (scoring.instrument) to count toward' }]);
+    });
+
+    it('picks the instrument version of the programme year unless the template pins one, and none for an unknown instrument', () => {
+      const t = parseTemplate({ ...slice(), scoring: { instrument: 'kawal-checklist' } });
+      expect(instrumentForTemplate({ scoring: { instrument: 'ombudsman-kepatuhan' } }, 2021)).toMatchObject({ key: 'ombudsman-kepatuhan', version: 1 });
+      expect(instrumentForTemplate({ scoring: { instrument: 'ombudsman-kepatuhan' } }, 2023)).toMatchObject({ version: 2 });
+      expect(instrumentForTemplate({ scoring: { instrument: 'ombudsman-kepatuhan', version: 1 } }, 2023)).toMatchObject({ version: 1 });
+      expect(instrumentForTemplate(t, 2027)).toMatchObject({ key: 'kawal-checklist' });
+      // Published before instruments were data: the read model and the case page show no score instead of failing.
+      expect(instrumentForTemplate({ scoring: { instrument: 'ipp-kemenpanrb', version: 2 } }, 2023)).toBeNull();
+      expect(instrumentForTemplate({}, 2023)).toBeNull();
     });
 
     it('checks a revocation names real, non-recurring tasks and includes the designation task', () => {

@@ -10,7 +10,7 @@ import type { TemplateIssue } from './template-schema';
 
 /**
  * The instrument that scores a case of this template: the version the template pins, else the version that applies
- * to the programme's year (the latest once the year is past every version).
+ * to the programme's year (the latest once the year is past every version); null when it names none we know.
  */
 export function instrumentForTemplate(
   template: Pick<TemplateDefinition, 'scoring'>,
@@ -18,7 +18,9 @@ export function instrumentForTemplate(
   registry: InstrumentRegistry = InstrumentRegistry.builtIn(),
 ): Instrument | null {
   const s = template.scoring;
-  if (!s) return null;
+  // A template published before its instrument existed as data (or naming one since removed) scores nothing,
+  // rather than breaking the read model and the case page.
+  if (!s || !registry.has(s.instrument, s.version)) return null;
   if (s.version !== undefined) return registry.get(s.instrument, s.version);
   try {
     return registry.forYear(s.instrument, year);
