@@ -7,8 +7,9 @@
  * Ctrl-C (or SIGTERM, or any child dying) stops the API, the worker, the mail catcher, PostgreSQL and Temporal, in
  * that order, each within a time limit; a second Ctrl-C forces.
  *
- * Unless KAWAL_DEMO=false (or --no-demo), the API seeds the demo: Kota Banjarbaru, demo people for every role and
- * a running Kelurahan Bebas Maladministrasi programme (README, "The demo").
+ * On the embedded PostgreSQL, unless KAWAL_DEMO=false (or --no-demo), the API seeds the demo: Kota Banjarbaru, demo
+ * people for every role and a running Kelurahan Bebas Maladministrasi programme (README, "The demo"). An external
+ * DATABASE_URL gets it only with KAWAL_DEMO=true.
  *
  * Developer options (not needed normally):
  *   --no-demo                do not seed the demo (same as KAWAL_DEMO=false)
@@ -354,10 +355,14 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The demo is on by default only on the embedded PostgreSQL: an external database (DATABASE_URL) may hold real
+ * units and people, so it gets the demo only when KAWAL_DEMO=true says so.
+ */
 function demoWanted(options: Options, config: KawalConfig): boolean {
   if (!options.demo || config.env === 'production') return false;
   const raw = process.env.KAWAL_DEMO?.trim();
-  return raw ? config.demo : true;
+  return raw ? config.demo : !config.database.url;
 }
 
 /** The administrator `npm start` creates when the database has none and KAWAL_ADMIN_EMAIL is not set. */
