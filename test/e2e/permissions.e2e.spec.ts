@@ -64,11 +64,17 @@ const TABLE: ActionSpec[] = [
   { name: 'reassign a task', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `${TASK(c, 'standar-pelayanan')}/reassign`, body: { email: ACTORS.staff.email, reason: 'Staf yang menyusun' } }) },
   { name: 'waive a task', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `${TASK(c, 'maklumat-pelayanan')}/waive`, body: { reason: 'Sudah dipajang sejak 2025' } }) },
   { name: 'sign off the case', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `/cases/${c.caseId}/sign-off`, body: {} }) },
+  // The slice template has no designation, follow-ups or cycle: those allowed meet a domain refusal (409), the rest 403/404.
+  { name: 'revoke the designation', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `/cases/${c.caseId}/designation/revoke`, body: { reason: 'Laporan terbukti' } }) },
+  { name: 'add rapor follow-ups', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `/cases/${c.caseId}/follow-ups`, body: { source: 'Rapor Ombudsman', items: [{ title: 'Lengkapi biaya' }] } }) },
   // otherCoordinator holds COORDINATOR over 63.72.02, where one of the programme's units lies: they may read it.
   { name: 'read the programme', allowed: ['admin', 'adminKota', 'coordinator', 'otherCoordinator', 'observer'], request: (c) => ({ method: 'GET', url: `/programmes/${c.programmeId}` }) },
   { name: "read the programme's audit chain", allowed: ['admin', 'adminKota', 'coordinator', 'otherCoordinator', 'observer'], request: (c) => ({ method: 'GET', url: `/programmes/${c.programmeId}/audit` }) },
   { name: 'list the cases of the programme', allowed: ['admin', 'adminKota', 'coordinator', 'otherCoordinator', 'observer'], request: (c) => ({ method: 'GET', url: `/programmes/${c.programmeId}/cases` }) },
   { name: 'export the programme', allowed: ['admin', 'adminKota', 'coordinator', 'otherCoordinator', 'observer'], request: (c) => ({ method: 'GET', url: `/programmes/${c.programmeId}/export?format=csv` }) },
+  { name: "read the programme's scores", allowed: ['admin', 'adminKota', 'coordinator', 'otherCoordinator', 'observer'], request: (c) => ({ method: 'GET', url: `/programmes/${c.programmeId}/scores` }) },
+  { name: 'launch the next cycle', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `/programmes/${c.programmeId}/next-cycle`, body: {} }) },
+  { name: "record the kelurahan's yearly score", allowed: ['admin', 'adminKota', 'coordinator'], request: (c) => ({ method: 'PUT', url: `/units/63.72.01.1001/scores/${2000 + (c.n % 100)}`, body: { instrument: 'kawal-checklist', score: 80 } }) },
   { name: 'send a bulk action', allowed: DECIDERS, request: (c) => ({ method: 'POST', url: `/programmes/${c.programmeId}/actions`, body: { kind: 'remind', reason: 'Pengingat rapat koordinasi' } }) },
   { name: 'launch a programme for the kelurahan', allowed: DECIDERS, request: () => ({ method: 'POST', url: '/programmes', body: { name: 'Uji peran', templateKey: 'tindak-lanjut-standar-pelayanan', startDate: '2027-01-04', unitCodes: ['63.72.01.1001'] } }) },
   { name: 'create a unit under the kecamatan', allowed: ['admin', 'adminKota'], request: (c) => ({ method: 'POST', url: '/units', body: { code: `63.72.01.1${String(100 + c.n).padStart(3, '0')}`, name: `Kelurahan Uji ${c.n}`, kind: 'KELURAHAN', parentCode: '63.72.01' } }) },

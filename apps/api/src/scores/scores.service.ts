@@ -131,11 +131,11 @@ export class ScoresService {
 
   /** Records (or corrects) a unit's score for a year; the score may be given or computed from its components. */
   async putUnitScore(code: string, year: number, dto: PutUnitScoreDto, actor: Actor): Promise<UnitScoreDto> {
-    if (!Number.isInteger(year) || year < YEAR_MIN || year > YEAR_MAX) throw fieldError('year', `must be a year from ${YEAR_MIN} to ${YEAR_MAX}`);
     const unit = await this.unit(code);
     if (!(await this.access.holdsOnUnit(actor, SCORE_RECORDERS, unit.id))) {
       throw ApiError.forbidden({ id: `${actor.email} tidak berwenang mencatat nilai ${unit.name}.`, en: `${actor.email} may not record scores for ${unit.name}.` });
     }
+    if (!Number.isInteger(year) || year < YEAR_MIN || year > YEAR_MAX) throw fieldError('year', `must be a year from ${YEAR_MIN} to ${YEAR_MAX}`);
     if (!this.registry.has(dto.instrument)) throw fieldError('instrument', `must name a known scoring instrument (${this.known()})`);
     let instrument: Instrument;
     try {
