@@ -472,10 +472,3 @@ export function countByState(tasks: Array<{ state: TaskState }>): Record<TaskSta
   return counts;
 }
 
-/** The programme's own weighted checklist score, 0–100: the share of task weight approved or waived. */
-export function weightedCompletion(tasks: Array<Pick<CaseTask, 'state' | 'weight'>>): number {
-  const total = tasks.reduce((sum, t) => sum + t.weight, 0);
-  if (total === 0) return 0;
-  const done = tasks.filter(isDone).reduce((sum, t) => sum + t.weight, 0);
-  return Math.round((done / total) * 10_000) / 100;
-}

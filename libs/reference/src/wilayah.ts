@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { TIME_ZONES, timeZoneForUnitCode, type IndonesianTimeZone } from '@kawal/domain';
+import { projectRoot } from '@kawal/config';
 
 /**
  * Reference data of the Kemendagri territorial hierarchy (provinsi > kabupaten/kota > kecamatan > kelurahan/desa),
@@ -86,13 +87,6 @@ export class WilayahError extends Error {
 }
 
 // ------------------------------------------------------------------------------------------------ locations
-
-/** The repository (or installed package) root: libs/reference/src -> ../../.., also from dist/libs/reference/src. */
-export function projectRoot(): string {
-  let dir = path.resolve(__dirname, '..', '..', '..');
-  if (path.basename(dir) === 'dist') dir = path.dirname(dir);
-  return dir;
-}
 
 /** <repo root>/reference/wilayah */
 export function wilayahDir(): string {

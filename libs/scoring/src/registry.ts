@@ -5,15 +5,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { projectRoot } from '@kawal/config';
 import { InstrumentValidationError, ScoringError, UnknownInstrumentError } from './errors';
 import { Instrument, instrumentLabel, parseInstrument } from './instrument';
-
-/** The repository (or installed package) root: libs/scoring/src -> ../../.., also from dist/libs/scoring/src. */
-function projectRoot(): string {
-  let dir = path.resolve(__dirname, '..', '..', '..');
-  if (path.basename(dir) === 'dist') dir = path.dirname(dir);
-  return dir;
-}
 
 /** The repository's instruments/ folder. */
 export function defaultInstrumentsDir(): string {

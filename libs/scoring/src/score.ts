@@ -4,11 +4,12 @@
  * band), the distribution of many scores, and the trend of one entity's scores over the years.
  * No I/O and no clock: safe anywhere, including workflow code (only registry.ts reads files).
  */
+import { isDone } from '@kawal/domain';
 import { ScoringError } from './errors';
 import type { Instrument, InstrumentBand, LocalText, Zone } from './instrument';
 
-/** Task states that count as done. */
-export const DONE_STATES: ReadonlySet<string> = new Set(['APPROVED', 'WAIVED']);
+/** Approved and waived tasks count as done, as everywhere in the engine. */
+const isDoneTask = (t: ScoredTask): boolean => isDone(t as Parameters<typeof isDone>[0]);
 
 /** The key of the single implicit component of an instrument without components. */
 export const IMPLICIT_COMPONENT_KEY = 'all';
@@ -225,7 +226,7 @@ export function scoreCase(instrument: Instrument, tasks: ScoredTask[]): CaseScor
   const missing: Array<MissingItem & { exactGain: number }> = [];
   for (const b of buckets) {
     const totalWeight = b.tasks.reduce((s, t) => s + t.weight, 0);
-    const doneWeight = b.tasks.filter((t) => DONE_STATES.has(t.state)).reduce((s, t) => s + t.weight, 0);
+    const doneWeight = b.tasks.filter(isDoneTask).reduce((s, t) => s + t.weight, 0);
     const exact = totalWeight > 0 ? min + (span * doneWeight) / totalWeight : min;
     exactTotal += (exact * b.weight) / weightSum;
     components.push({
@@ -238,7 +239,7 @@ export function scoreCase(instrument: Instrument, tasks: ScoredTask[]): CaseScor
     });
     if (totalWeight <= 0) continue;
     for (const t of b.tasks) {
-      if (DONE_STATES.has(t.state) || t.weight <= 0) continue;
+      if (isDoneTask(t) || t.weight <= 0) continue;
       const exactGain = (t.weight * span * b.weight) / (totalWeight * weightSum);
       missing.push({
         key: t.key,
