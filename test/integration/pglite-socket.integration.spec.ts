@@ -12,26 +12,14 @@ const ROOT = path.join(__dirname, '..', '..');
  * The embedded PostgreSQL of `npm start` (PGlite behind pglite-socket) is shared by the API and the worker, each with
  * a pool of connections. Upstream pglite-socket interleaves their extended-protocol batches (a real failure seen
  * while the demo seeded: "bind message supplies 22 parameters, but prepared statement "" requires 3"). With
- * Kawal's batch scheduler every concurrent query gets its own answer.
+ * Kawal's batch scheduler every concurrent query gets its own answer. (Without it, the same load gave wrong rows or
+ * errors in runs here; that is scheduling-dependent, so it is not asserted.)
  */
-/** Upstream pglite-socket as it comes, for the control case (PGlite needs its own Node process, not jest's VM). */
-const UNPATCHED = `
-const { PGlite } = require('@electric-sql/pglite');
-const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
-(async () => {
-  const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, port: Number(process.argv[1]), host: '127.0.0.1', maxConnections: 40 });
-  await server.start();
-  process.stdout.write('PGlite ready\\n');
-})();`;
-
-/** Starts npm start's embedded PostgreSQL (scripts/pglite-server.ts), or the unpatched upstream server. */
-async function serve(patched: boolean) {
+/** Starts npm start's embedded PostgreSQL (scripts/pglite-server.ts) in its own process (PGlite cannot run in jest's VM). */
+async function serve() {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'kawal-pglite-'));
-  const child = patched
-    ? spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/register-ts.js'), path.join(ROOT, 'scripts/pglite-server.ts'), '--data-dir', dir, '--port', String(port), '--max-connections', '40'], { cwd: ROOT })
-    : spawn(process.execPath, ['-e', UNPATCHED, String(port)], { cwd: ROOT });
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/register-ts.js'), path.join(ROOT, 'scripts/pglite-server.ts'), '--data-dir', dir, '--port', String(port), '--max-connections', '40'], { cwd: ROOT });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`embedded PostgreSQL did not start: ${output}`)), 60_000);
@@ -92,7 +80,7 @@ async function hammer(pools: Pool[]): Promise<{ wrong: number; failed: string[] 
 
 describe('embedded PostgreSQL: pglite-socket with several connections', () => {
   it('answers every concurrent extended-protocol query from two pools correctly', async () => {
-    const s = await serve(true);
+    const s = await serve();
     try {
       for (let round = 0; round < 2; round++) expect(await hammer(s.pools)).toEqual({ wrong: 0, failed: [] });
     } finally {
@@ -101,7 +89,7 @@ describe('embedded PostgreSQL: pglite-socket with several connections', () => {
   });
 
   it('keeps serving after a query fails, and a transaction stays with its connection', async () => {
-    const s = await serve(true);
+    const s = await serve();
     try {
       await s.pools[0].query('CREATE TABLE t (id int PRIMARY KEY)');
       await expect(s.pools[0].query('SELECT $1::int / 0', [1])).rejects.toThrow(/division by zero/);
@@ -127,17 +115,4 @@ describe('embedded PostgreSQL: pglite-socket with several connections', () => {
     expect(endsBatch(Uint8Array.from([0, 0, 0, 8, 4, 210, 22, 47]))).toBe(true); // SSLRequest: no type byte
   });
 
-  it('(why the scheduler exists) upstream scheduling mixes up concurrent batches', async () => {
-    const s = await serve(false);
-    try {
-      let broken = 0;
-      for (let round = 0; round < 5 && broken === 0; round++) {
-        const r = await hammer(s.pools);
-        broken += r.wrong + r.failed.length;
-      }
-      expect(broken).toBeGreaterThan(0);
-    } finally {
-      await s.stop().catch(() => undefined);
-    }
-  });
 });

@@ -35,7 +35,7 @@ const SECRET_ACCESS_KEY = 'test';
 const START_TIMEOUT_MS = 30_000;
 
 /** .tools/venv/bin/moto_server, or a clear error saying how to install it. */
-export function motoServerPath(): string {
+function motoServerPath(): string {
   const exe = path.join(toolsBinDir(), process.platform === 'win32' ? 'moto_server.exe' : 'moto_server');
   try {
     accessSync(exe, constants.X_OK);

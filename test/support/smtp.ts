@@ -45,8 +45,6 @@ export interface SmtpReceiver {
   readonly inFlight: number;
   /** How many times each Message-ID (as in the header, with its angle brackets) was delivered; messages without one are not counted. */
   countsByMessageId(): Map<string, number>;
-  /** Refuses each following mail transaction with 451 with this probability (0..1). */
-  setFailureRate(rate: number): void;
   /** Holds the reply to every following DATA this long after the message arrived (0 = reply at once). */
   setHoldReply(ms: number): void;
   /** Calls `listener` whenever a message has arrived in full and its reply is pending. Returns an unsubscribe function. */
@@ -222,9 +220,6 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions = {}): Promise
     },
     setHoldReply(ms) {
       holdReplyMs = ms;
-    },
-    setFailureRate(rate) {
-      failureRate = rate;
     },
     onReceived(listener) {
       receivedListeners.add(listener);

@@ -19,7 +19,7 @@
 import * as path from 'node:path';
 import { type ChildExit, type ManagedChild, describeExit, spawnNodeApp, stopChild } from '../../libs/runtime/src/child';
 
-export const READY_LINE = 'kawal-test-worker: ready';
+const READY_LINE = 'kawal-test-worker: ready';
 
 export interface WorkerProcess {
   readonly child: ManagedChild;

@@ -10,6 +10,9 @@ import {
   type ProgrammeReportRow,
 } from '@kawal/reports';
 
+/** The unit sheet's header in Bahasa Indonesia, the same in the CSV and the XLSX. */
+const UNIT_HEADER_ID = ['Kode unit', 'Nama unit', 'Kode induk', 'Induk', 'Zona waktu', 'Status kasus', 'Jumlah tugas', 'Disetujui', 'Terlambat', '% disetujui', 'Tenggat berikutnya'];
+
 const unit = (over: Partial<ProgrammeReportRow> & Pick<ProgrammeReportRow, 'unitCode' | 'unitName'>): ProgrammeReportRow => ({
   parentCode: '63.72.01',
   parentName: 'Kecamatan Banjarmasin Selatan',
@@ -82,19 +85,7 @@ describe('programme report CSV', () => {
   });
 
   it('has a Bahasa Indonesia header row and one row per unit', () => {
-    expect(records[0]).toEqual([
-      'Kode unit',
-      'Nama unit',
-      'Kode induk',
-      'Induk',
-      'Zona waktu',
-      'Status kasus',
-      'Jumlah tugas',
-      'Disetujui',
-      'Terlambat',
-      '% disetujui',
-      'Tenggat berikutnya',
-    ]);
+    expect(records[0]).toEqual(UNIT_HEADER_ID);
     expect(records).toHaveLength(5);
     expect(records[1]).toEqual([
       '63.72.01.1001',
@@ -191,19 +182,7 @@ describe('programme report XLSX', () => {
 
   it('has bold, frozen, filtered header rows on the unit sheet', () => {
     const units = workbook.getWorksheet('Unit')!;
-    expect(rowValues(units, 1)).toEqual([
-      'Kode unit',
-      'Nama unit',
-      'Kode induk',
-      'Induk',
-      'Zona waktu',
-      'Status kasus',
-      'Jumlah tugas',
-      'Disetujui',
-      'Terlambat',
-      '% disetujui',
-      'Tenggat berikutnya',
-    ]);
+    expect(rowValues(units, 1)).toEqual(UNIT_HEADER_ID);
     expect(units.getRow(1).getCell(1).font?.bold).toBe(true);
     expect(units.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(units.autoFilter).toBeTruthy();
