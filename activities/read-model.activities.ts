@@ -1,8 +1,8 @@
-import { designationOf, type CaseState, type TemplateDefinition } from '@kawal/domain';
+import { countByState, designationOf, isDone, type CaseState } from '@kawal/domain';
 import type { RecordCaseResult } from '@kawal/contracts';
 import { db, type PrismaClient } from '@kawal/database';
 import { scoreCase } from '@kawal/scoring';
-import { instrumentForTemplate, scoredTasks } from '@kawal/templates';
+import { instrumentForTemplate, scoredTasks, type ScoringTemplate } from '@kawal/templates';
 
 const { DbNull } = db.Prisma;
 /** History entries hold plain JSON values (strings, numbers, lists); Prisma wants its own JSON input type. */
@@ -12,27 +12,27 @@ const asDate = (localDate: string) => new Date(`${localDate}T00:00:00.000Z`);
 
 /** The per-case figures the programme dashboard sums (an overdue task that is approved or waived no longer counts). */
 export function taskCounts(state: Pick<CaseState, 'tasks'>) {
-  const count = (s: string) => state.tasks.filter((t) => t.state === s).length;
+  const c = countByState(state.tasks);
   return {
-    tasksBlocked: count('BLOCKED'),
-    tasksOpen: count('OPEN'),
-    tasksSubmitted: count('SUBMITTED'),
-    tasksInReview: count('IN_REVIEW'),
-    tasksReturned: count('RETURNED'),
-    tasksApproved: count('APPROVED'),
-    tasksWaived: count('WAIVED'),
-    tasksOverdue: state.tasks.filter((t) => t.overdue && t.state !== 'APPROVED' && t.state !== 'WAIVED').length,
+    tasksBlocked: c.BLOCKED,
+    tasksOpen: c.OPEN,
+    tasksSubmitted: c.SUBMITTED,
+    tasksInReview: c.IN_REVIEW,
+    tasksReturned: c.RETURNED,
+    tasksApproved: c.APPROVED,
+    tasksWaived: c.WAIVED,
+    tasksOverdue: state.tasks.filter((t) => t.overdue && !isDone(t)).length,
   };
 }
 
-type ScoringTemplate = Pick<TemplateDefinition, 'tasks' | 'followUps' | 'scoring' | 'revocation'>;
 
 /**
  * The case's score, zone and category under its template's instrument, and where its designation stands: written
  * with every state, so the programme's distribution is one query over the cases.
  */
-export function caseFigures(state: CaseState, template: ScoringTemplate | null) {
-  const instrument = template ? instrumentForTemplate(template, Number(state.startDate.slice(0, 4))) : null;
+function caseFigures(state: CaseState, template: ScoringTemplate | null, programmeYear: number) {
+  // The programme's year picks the instrument version, as on the case page (a late-joining unit is scored alike).
+  const instrument = template ? instrumentForTemplate(template, programmeYear) : null;
   const score = instrument && template ? scoreCase(instrument, scoredTasks(template, state.tasks)) : null;
   return {
     score: score?.score ?? null,
@@ -59,9 +59,18 @@ export function readModelActivities(prisma: PrismaClient) {
     }
     return templates.get(id)!;
   };
+  // A programme's start date never changes either.
+  const years = new Map<string, number>();
+  const programmeYear = async (state: CaseState): Promise<number> => {
+    if (!years.has(state.programmeId)) {
+      const row = await prisma.programme.findUnique({ where: { id: state.programmeId }, select: { startDate: true } });
+      years.set(state.programmeId, row ? row.startDate.getUTCFullYear() : Number(state.startDate.slice(0, 4)));
+    }
+    return years.get(state.programmeId)!;
+  };
   return {
     async recordCaseState(state: CaseState): Promise<RecordCaseResult> {
-      const figures = caseFigures(state, await templateOf(state));
+      const figures = caseFigures(state, await templateOf(state), await programmeYear(state));
       return prisma.$transaction(async (tx) => {
         const updated = await tx.case.updateMany({
           where: { id: state.caseId, version: { lt: state.version } },

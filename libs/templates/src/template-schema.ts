@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ASSIGNEE_ROLES,
+  FOLLOW_UP_KEY,
   ESCALATION_TARGETS,
   EVIDENCE_KINDS,
   REVIEWER_ROLES,
@@ -168,7 +169,7 @@ export const templateSchema = z
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     const taskKeys = new Map<string, number>();
     t.tasks.forEach((task, i) => {
-      if (t.followUps && /^follow-up-\d+$/.test(task.key)) issue(['tasks', i, 'key'], 'must not look like "follow-up-N", which names the follow-ups added to a case');
+      if (t.followUps && FOLLOW_UP_KEY.test(task.key)) issue(['tasks', i, 'key'], 'must not look like "follow-up-N", which names the follow-ups added to a case');
       if (taskKeys.has(task.key)) issue(['tasks', i, 'key'], `must be unique; "${task.key}" appears twice`);
       else taskKeys.set(task.key, i);
     });

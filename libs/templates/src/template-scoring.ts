@@ -1,5 +1,5 @@
 import type { TemplateDefinition } from '@kawal/domain';
-import { FOLLOW_UP_TEMPLATE_KEY } from '@kawal/domain';
+import { FOLLOW_UP_KEY } from '@kawal/domain';
 import { Instrument, InstrumentRegistry, ScoredTask, UnknownInstrumentError } from '@kawal/scoring';
 import type { TemplateIssue } from './template-schema';
 
@@ -7,6 +7,9 @@ import type { TemplateIssue } from './template-schema';
  * How a template meets its scoring instrument: which instrument (and version) scores a case, and whether the
  * template's tasks fit it. Node-only (the registry reads instruments/).
  */
+
+/** What scoring and the designation need of a template definition. */
+export type ScoringTemplate = Pick<TemplateDefinition, 'tasks' | 'followUps' | 'scoring' | 'revocation'>;
 
 /**
  * The instrument that scores a case of this template: the version the template pins, else the version that applies
@@ -62,7 +65,7 @@ export function checkTemplateScoring(template: TemplateDefinition, registry: Ins
 
 /** The template task a case task comes from: "<key>.<n>" for a recurring occurrence, follow-ups for follow-ups. */
 export function componentOfTask(template: Pick<TemplateDefinition, 'tasks' | 'followUps'>, taskKey: string): string | undefined {
-  if (/^follow-up-\d+$/.test(taskKey)) return template.followUps?.component;
+  if (FOLLOW_UP_KEY.test(taskKey)) return template.followUps?.component;
   const base = template.tasks.find((t) => t.key === taskKey) ?? template.tasks.find((t) => t.key === taskKey.replace(/\.\d+$/, ''));
   return base?.component;
 }
@@ -75,4 +78,3 @@ export function scoredTasks(
   return tasks.map((t) => ({ key: t.key, title: t.title, state: t.state, weight: t.weight, component: t.component ?? componentOfTask(template, t.key) }));
 }
 
-export { FOLLOW_UP_TEMPLATE_KEY };

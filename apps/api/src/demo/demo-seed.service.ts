@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import { AuthService } from '../auth/auth.service';
 import { CasesService } from '../cases/cases.service';
 import { ProgrammesService } from '../programmes/programmes.service';
-import { ScoresService } from '../scores/scores.service';
+import { DEFAULT_TREND_INSTRUMENT, ScoresService } from '../scores/scores.service';
 import { UnitsImportService } from '../units/units-import.service';
 import {
   BANJARMASIN_SCORES,
@@ -66,15 +66,18 @@ export class DemoSeedService implements OnApplicationBootstrap {
       return;
     }
     const t0 = Date.now();
-    const admin = await this.person(DEMO_PEOPLE[0], [{ role: 'ADMIN', unitId: null }]);
-    const imported = await this.unitsImport.import(toUnitsCsv(loadWilayah()), { mode: 'valid-only', dryRun: false }, admin);
+    // One hash for the one published demo password (argon2 is deliberately slow).
+    const passwordHash = await this.auth.hashPassword(DEMO_PASSWORD);
+    const admin = await this.person(DEMO_PEOPLE[0], [{ role: 'ADMIN', unitId: null }], passwordHash);
+    const wilayah = loadWilayah();
+    const imported = await this.unitsImport.import(toUnitsCsv(wilayah), { mode: 'valid-only', dryRun: false }, admin);
     this.logger.log(`reference units: ${imported.created} created, ${imported.unchanged} unchanged`);
     const actors = new Map<string, Actor>([['admin', admin]]);
-    for (const p of DEMO_PEOPLE.slice(1)) actors.set(p.key, await this.person(p, await this.grants(p.grants)));
+    for (const p of DEMO_PEOPLE.slice(1)) actors.set(p.key, await this.person(p, await this.grants(p.grants), passwordHash));
     const as = (key: string) => actors.get(key)!;
 
     await this.waitFor(`template ${DEMO_TEMPLATE_KEY}`, async () => !!(await this.prisma.template.findFirst({ where: { key: DEMO_TEMPLATE_KEY, publishedAt: { not: null } } })));
-    const today = localDateAt(Date.now(), 'Asia/Makassar');
+    const today = localDateAt(Date.now(), wilayah.timeZone);
     const calendar = new WorkingCalendar(holidaysBetween(addCalendarDays(today, -120), addCalendarDays(today, 30)));
     const startDate = calendar.addWorkingDays(calendar.onOrAfter(today), -DEMO_STARTED_WORKING_DAYS_AGO);
     const programme = await this.programmes.launch(
@@ -108,7 +111,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     });
 
     for (const s of BANJARMASIN_SCORES) {
-      await this.scores.putUnitScore(KOTA_BANJARMASIN, s.year, { instrument: 'ombudsman-kepatuhan', score: s.score, source: s.source }, admin);
+      await this.scores.putUnitScore(KOTA_BANJARMASIN, s.year, { instrument: DEFAULT_TREND_INSTRUMENT, score: s.score, source: s.source }, admin);
     }
     this.logger.log(
       `demo ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: programme "${DEMO_PROGRAMME_NAME}" (${programme.id}), ${programme.caseCount} kelurahan, ` +
@@ -126,8 +129,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
   }
 
   /** Creates (or finds) a demo person with the demo password and exactly these grants; returns them as an actor. */
-  private async person(p: (typeof DEMO_PEOPLE)[number], grants: Array<{ role: db.Role; unitId: string | null }>): Promise<Actor> {
-    const passwordHash = await this.auth.hashPassword(DEMO_PASSWORD);
+  private async person(p: (typeof DEMO_PEOPLE)[number], grants: Array<{ role: db.Role; unitId: string | null }>, passwordHash: string): Promise<Actor> {
     const row = await this.prisma.person.upsert({ where: { email: p.email }, create: { email: p.email, name: p.name, passwordHash }, update: {} });
     for (const g of grants) {
       const exists = await this.prisma.roleAssignment.findFirst({ where: { personId: row.id, role: g.role, unitId: g.unitId } });

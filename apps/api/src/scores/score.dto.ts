@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ZONES } from '@kawal/scoring';
 
 /** What a score means, as the instruments in instruments/ define it (scores, zones, categories, trends). */
-
-export const ZONES = ['green', 'yellow', 'red'] as const;
 
 export class LocalTextDto {
   @ApiProperty({ example: 'Kualitas Tertinggi' }) id!: string;
@@ -240,5 +239,3 @@ export class ProgrammeScoresQueryDto {
 
 export const YEAR_MIN = 2000;
 export const YEAR_MAX = 2100;
-export const ZONE_VALUES = ZONES as readonly string[];
-export { IsIn };

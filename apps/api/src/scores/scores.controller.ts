@@ -4,7 +4,7 @@ import { Actor, CurrentActor } from '../auth/actor';
 import { ApiError } from '../common/api-error';
 import { ProblemDto } from '../common/problem.dto';
 import { InstrumentDto, ProgrammeScoresDto, ProgrammeScoresQueryDto, PutUnitScoreDto, UnitScoreDto, UnitScoresDto, UnitScoresQueryDto } from './score.dto';
-import { ScoresService } from './scores.service';
+import { DEFAULT_TREND_INSTRUMENT, ScoresService } from './scores.service';
 
 const yearPipe = new ParseIntPipe({
   exceptionFactory: () => ApiError.invalid([{ field: 'year', rule: 'must be a whole number (a year such as 2024)', message: 'harus bilangan bulat (tahun, mis. 2024)' }]),
@@ -35,7 +35,7 @@ export class ScoresController {
   @ApiOkResponse({ type: ProgrammeScoresDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   programmeScores(@Param('id') id: string, @Query() q: ProgrammeScoresQueryDto, @CurrentActor() actor: Actor): Promise<ProgrammeScoresDto> {
-    return this.scores.programmeScores(id, actor, q.lowest ?? 10);
+    return this.scores.programmeScores(id, actor, q.lowest);
   }
 
   @Get('units/:code/scores')
@@ -65,6 +65,6 @@ export class ScoresController {
   @ApiForbiddenResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   async deleteUnitScore(@Param('code') code: string, @Param('year', yearPipe) year: number, @Query() q: UnitScoresQueryDto, @CurrentActor() actor: Actor): Promise<void> {
-    await this.scores.deleteUnitScore(code, year, q.instrument ?? 'ombudsman-kepatuhan', actor);
+    await this.scores.deleteUnitScore(code, year, q.instrument ?? DEFAULT_TREND_INSTRUMENT, actor);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, db } from '@kawal/database';
-import { designationOf, type CaseState, type TemplateDefinition } from '@kawal/domain';
 import {
   CaseScore,
   Instrument,
@@ -13,21 +12,21 @@ import {
   scoreCase,
   trend,
 } from '@kawal/scoring';
-import { instrumentForTemplate, scoredTasks } from '@kawal/templates';
+import { instrumentForTemplate, scoredTasks, type ScoringTemplate } from '@kawal/templates';
 import { ApiError } from '../common/api-error';
 import { AccessService } from '../access/access.service';
 import { SCORE_RECORDERS } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import type { DesignationDto, InstrumentDto, ProgrammeScoresDto, PutUnitScoreDto, UnitScoreDto, UnitScoresDto } from './score.dto';
+import type { InstrumentDto, ProgrammeScoresDto, PutUnitScoreDto, UnitScoreDto, UnitScoresDto } from './score.dto';
 import { YEAR_MAX, YEAR_MIN } from './score.dto';
-
-type ScoringTemplate = Pick<TemplateDefinition, 'tasks' | 'followUps' | 'scoring' | 'revocation'>;
 
 const UNIT_TEXT = { id: 'Unit', en: 'Unit' };
 const PROGRAMME_TEXT = { id: 'Program', en: 'Programme' };
 /** The instrument a unit's trend is shown for when none is asked. */
 export const DEFAULT_TREND_INSTRUMENT = 'ombudsman-kepatuhan';
+/** How many of the lowest-scoring units a programme's scores list by default. */
+export const DEFAULT_LOWEST = 10;
 
 const toInstrumentDto = (i: Instrument): InstrumentDto => ({
   key: i.key,
@@ -79,13 +78,9 @@ export class ScoresService {
     return instrument ? scoreCase(instrument, scoredTasks(template, tasks)) : null;
   }
 
-  designation(template: ScoringTemplate, state: Pick<CaseState, 'tasks' | 'revocations'>): DesignationDto | null {
-    const d = designationOf(state, template);
-    return d ? { name: { id: d.name.id, en: d.name.en ?? d.name.id }, status: d.status, grantedOn: d.grantedOn, revocations: d.revocations } : null;
-  }
 
   /** How the programme's units score: the distribution over the instrument's categories and the lowest units. */
-  async programmeScores(programmeId: string, actor: Actor, lowest = 10): Promise<ProgrammeScoresDto> {
+  async programmeScores(programmeId: string, actor: Actor, lowest = DEFAULT_LOWEST): Promise<ProgrammeScoresDto> {
     const programme = await this.prisma.programme.findUnique({
       where: { id: programmeId },
       select: { id: true, coordinatorId: true, startDate: true, template: { select: { definition: true } } },
@@ -178,7 +173,8 @@ export class ScoresService {
       return saved;
     });
     const previous = await this.prisma.unitScore.findFirst({ where: { unitId: unit.id, instrumentKey: instrument.key, year: { lt: year } }, orderBy: { year: 'desc' } });
-    return this.toUnitScore(row, previous ? Math.round((row.score - previous.score) * 100) / 100 : null);
+    // The change as GET /units/{code}/scores computes it.
+    return this.toUnitScore(row, previous ? trend([previous, row]).points[1].change : null);
   }
 
   async deleteUnitScore(code: string, year: number, instrumentKey: string, actor: Actor): Promise<void> {

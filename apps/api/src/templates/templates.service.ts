@@ -266,7 +266,7 @@ export class TemplatesService implements OnApplicationBootstrap {
 
   /**
    * A PUBLISHED version (the latest one when `version` is omitted): what programmes launch and migrate to.
-   * A draft is a 404 (TEMPLATE_NOT_PUBLISHED) saying so; use `getDraft` for drafts.
+   * A draft is a 404 (TEMPLATE_NOT_PUBLISHED) saying so.
    */
   async get(key: string, version?: number): Promise<TemplateRow> {
     if (version === undefined) {
@@ -279,13 +279,6 @@ export class TemplatesService implements OnApplicationBootstrap {
     const row = await this.repo.find(key, version);
     if (!row) throw ApiError.notFound(TEMPLATE_TEXT, `${key}@${version}`);
     if (!row.publishedAt) throw notPublished(key, version);
-    return row;
-  }
-
-  /** A draft version (404 when there is none, or when that version is published). */
-  async getDraft(key: string, version: number): Promise<TemplateRow> {
-    const row = await this.repo.find(key, version);
-    if (!row || row.publishedAt) throw ApiError.notFound({ id: 'Draf template', en: 'Template draft' }, `${key}@${version}`);
     return row;
   }
 
