@@ -4,7 +4,7 @@ import type { MessageData, NotificationRequest, NotificationResult } from '@kawa
 import type { PrismaClient } from '@kawal/database';
 import { ActionLinkTarget, OPEN_TASK_PURPOSE, TOKEN_MASK, actionLinkTarget, actionLinkUrl, createActionLink, tokenHash } from '@kawal/links';
 import { localDateAt } from '@kawal/domain';
-import { DIGESTIBLE_KINDS, Mailer, PermanentMailError, WorkingHours, decideDelivery, recipientTimeZone, renderMessage } from '@kawal/mail';
+import { DIGESTIBLE_KINDS, Mailer, PermanentMailError, WorkingHours, decideDelivery, escapeHtml, recipientTimeZone, renderMessage } from '@kawal/mail';
 import { calendarAround } from './outbox/calendar';
 import { countItemsDue } from './outbox/due-items';
 
@@ -37,7 +37,6 @@ export interface DeliverySettings {
   now?: () => number;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /**
  * Puts a usable link where a stored outbox rendering has the masked one (`<base>/links/[token]`): a fresh

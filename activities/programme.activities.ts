@@ -23,6 +23,7 @@ import {
   addCalendarDays,
   isIndonesianTimeZone,
   localTimeToInstant,
+  percent,
   timeZoneForUnitCode,
   unitTimeZone,
   zoneAbbreviation,
@@ -41,7 +42,6 @@ const toRecipient = (p: { email: string; name: string; locale: string }): Recipi
 const localDate = (d: Date): LocalDate => d.toISOString().slice(0, 10);
 const IN_FLIGHT = 16;
 /** As on the dashboard: approved or waived tasks as a percentage (2 decimals; 0 without tasks). */
-const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
 const MAX_OVERDUE_UNITS = 10;
 const MAX_WORST_UNITS = 5;
 /** Holidays handed to a case cover this many years from its start (programmes with monitoring run long). */

@@ -141,16 +141,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
     if (target === 'PARENT_UNIT_HEAD' && (input.parentUnitHeads ?? []).length > 0) return input.parentUnitHeads!;
     return [input.coordinator];
   };
+  /** The "you have a task" email: when a task opens, is reassigned, or is added as a follow-up. */
+  const assigned = (task: CaseTask, assignedBy: string, reason?: string): MessageData => ({
+    kind: 'task-assigned',
+    ...base(task),
+    dueDate: task.dueDate,
+    timeZone: tz,
+    assignedBy,
+    reason,
+  });
   const announceOpened = (opened: CaseTask[]) => {
-    for (const task of opened) {
-      notify(assignees(task), `opened/${task.key}/${task.history.length}`, {
-        kind: 'task-assigned',
-        ...base(task),
-        dueDate: task.dueDate,
-        timeZone: tz,
-        assignedBy: input.coordinator.name,
-      });
-    }
+    for (const task of opened) notify(assignees(task), `opened/${task.key}/${task.history.length}`, assigned(task, input.coordinator.name));
   };
   // Activity arguments are serialised when the command is scheduled, so later mutations do not leak into this write.
   const persist = () => recordCaseState(state);
@@ -243,14 +244,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
     reassignTaskUpdate,
     async (cmd) => {
       const task = applyReassign(state, ctx(), cmd);
-      notify([task.assignee!], `reassigned/${task.key}/${task.history.length}`, {
-        kind: 'task-assigned',
-        ...base(task),
-        dueDate: task.dueDate,
-        timeZone: tz,
-        assignedBy: cmd.by,
-        reason: cmd.reason,
-      });
+      notify([task.assignee!], `reassigned/${task.key}/${task.history.length}`, assigned(task, cmd.by, cmd.reason));
       await persist();
       return state;
     },
@@ -326,16 +320,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseResult
     addFollowUpsUpdate,
     async (cmd) => {
       const added = applyAddFollowUps(state, ctx(), cmd);
-      for (const task of added) {
-        notify(assignees(task), `follow-up/${task.key}`, {
-          kind: 'task-assigned',
-          ...base(task),
-          dueDate: task.dueDate,
-          timeZone: tz,
-          assignedBy: cmd.by,
-          reason: cmd.source,
-        });
-      }
+      for (const task of added) notify(assignees(task), `follow-up/${task.key}`, assigned(task, cmd.by, cmd.source));
       await persist();
       return state;
     },

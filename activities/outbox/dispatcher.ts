@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NotificationRequest, NotificationResult } from '@kawal/contracts';
 import { isIndonesianTimeZone, localDateAt, zoneAbbreviation, type IndonesianTimeZone } from '@kawal/domain';
 import type { PrismaClient } from '@kawal/database';
-import { Mailer, PermanentMailError, renderDigest } from '@kawal/mail';
+import { MAX_SEND_MS, Mailer, PermanentMailError, renderDigest } from '@kawal/mail';
 import { listItemsDue } from './due-items';
 
 export interface DispatcherSettings {
@@ -83,7 +83,7 @@ export function createOutboxDispatcher(prisma: PrismaClient, mailer: Mailer, sen
           const key = `digest/${recipient}/${date}`;
           const person = await tx.person.findUnique({ where: { email: recipient }, select: { name: true, locale: true } });
           const locale = (person?.locale ?? held[0].locale) === 'en' ? 'en' : 'id';
-          const { items, more } = await listItemsDue(prisma, recipient, date, settings.digestHorizonDays, settings.publicBaseUrl);
+          const { items, more } = await listItemsDue(tx, recipient, date, settings.digestHorizonDays, settings.publicBaseUrl);
           let status: 'sent' | 'nothing' = 'nothing';
           if (items.length > 0) {
             const rendered = renderDigest({ date, timeZone: zoneAbbreviation(tz), items, more, inboxLink: `${settings.publicBaseUrl}/me/tasks` }, person?.name ?? recipient, locale);
@@ -107,7 +107,9 @@ export function createOutboxDispatcher(prisma: PrismaClient, mailer: Mailer, sen
           await tx.notification.updateMany({ where: { id: { in: held.map((h) => h.id) } }, data: { status: 'DIGESTED', digestKey: key } });
           return status === 'sent' ? 1 : 0;
         },
-        { timeout: 60_000 },
+        // The send happens inside: the transaction must outlive the slowest send, or a digest the server accepted
+        // would roll back and go out again on the next pass.
+        { timeout: MAX_SEND_MS + 30_000 },
       ).catch((err: unknown) => {
         settings.onError?.(recipient, err);
         return 0;

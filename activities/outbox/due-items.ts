@@ -44,7 +44,7 @@ export async function countItemsDue(prisma: PrismaClient, email: string, today: 
   return rows[0]?.n ?? 0;
 }
 
-export async function listItemsDue(prisma: PrismaClient, email: string, today: LocalDate, horizonDays: number, publicBaseUrl: string, limit = 50): Promise<{ items: DigestItem[]; more: number }> {
+export async function listItemsDue(prisma: Pick<PrismaClient, '$queryRaw'>, email: string, today: LocalDate, horizonDays: number, publicBaseUrl: string, limit = 50): Promise<{ items: DigestItem[]; more: number }> {
   // One query: the page, and (window count) how many there are in all.
   const rows = await prisma.$queryRaw<Row[]>(itemsQuery(email, today, horizonDays, limit));
   const total = rows[0]?.total ?? 0;

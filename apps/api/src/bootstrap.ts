@@ -10,6 +10,7 @@ import { ProblemDto } from './common/problem.dto';
 import { ProblemFilter } from './common/problem.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { createValidationPipe } from './common/validation';
+import { SESSION_COOKIE } from './auth/tokens';
 
 /** Builds the HTTP application exactly as production runs it (main.ts and the end-to-end tests share this). */
 export async function createApiApp(config: KawalConfig): Promise<INestApplication> {
@@ -36,7 +37,7 @@ export async function createApiApp(config: KawalConfig): Promise<INestApplicatio
       .setVersion('0.1.0')
       .addServer(config.api.publicBaseUrl)
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token from POST /auth/sign-in or a sign-in link, or an API token from POST /auth/tokens' }, 'bearer')
-      .addCookieAuth('kawal_session', { type: 'apiKey', in: 'cookie', name: 'kawal_session', description: 'Set by the sign-in link page (browsers)' }, 'session-cookie')
+      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by the sign-in link page (browsers)' }, 'session-cookie')
       .build(),
     { extraModels: [ProblemDto] },
   );

@@ -5,11 +5,13 @@ import {
   CaseState,
   CaseTask,
   CommandRejected,
+  EMAIL_RE,
   Person,
   TaskState,
   blockedReason,
   findTask,
   isDone,
+  iso,
   setDueDate,
   settle,
   skipPastRungs,
@@ -124,7 +126,6 @@ function history(task: CaseTask, entry: CaseTask['history'][number]): void {
   task.history.push(entry);
 }
 
-const iso = (now: number) => new Date(now).toISOString();
 
 // ---------------------------------------------------------------------------------------------------- submit
 
@@ -326,8 +327,6 @@ export function applyWaive(state: CaseState, ctx: CaseContext, cmd: WaiveCommand
   state.version++;
   return task;
 }
-
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function checkReassign(state: CaseState, _ctx: CaseContext, cmd: ReassignCommand): void {
   assertActive(state);

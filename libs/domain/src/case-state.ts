@@ -189,6 +189,12 @@ export const DONE_STATES: ReadonlySet<TaskState> = new Set(['APPROVED', 'WAIVED'
 export const isDone = (t: Pick<CaseTask, 'state'>): boolean => DONE_STATES.has(t.state);
 export const isAwaitingUnit = (t: Pick<CaseTask, 'state'>): boolean => OPEN_STATES.has(t.state);
 
+/** The workflow clock's instant as an ISO string, for history entries. */
+export const iso = (now: number): string => new Date(now).toISOString();
+
+/** What Kawal accepts as an email address in a command (the API checks it more strictly first). */
+export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 export function today(state: Pick<CaseState, 'timeZone'>, now: number): LocalDate {
   return localDateAt(now, state.timeZone);
 }
@@ -464,6 +470,9 @@ export function settle(state: CaseState, ctx: CaseContext): CaseTask[] {
 export function allTasksDone(state: CaseState): boolean {
   return state.tasks.every(isDone);
 }
+
+/** part as a percentage of whole, 2 decimals (0 when there is nothing): % approved on dashboards and in emails. */
+export const percent = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
 
 /** Per-state task counts, for progress views. */
 export function countByState(tasks: Array<{ state: TaskState }>): Record<TaskState, number> {

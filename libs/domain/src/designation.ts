@@ -7,6 +7,7 @@ import {
   blockers,
   findTask,
   isDone,
+  iso,
   settle,
   today,
 } from './case-state';
@@ -83,7 +84,7 @@ export interface RevocationEffect {
 export function applyRevokeDesignation(state: CaseState, ctx: CaseContext, cmd: RevokeDesignationCommand): RevocationEffect {
   checkRevokeDesignation(state, ctx, cmd);
   const r = ctx.template.revocation!;
-  const at = new Date(ctx.now).toISOString();
+  const at = iso(ctx.now);
   const day = today(state, ctx.now);
   const listed = new Set(r.reopens);
   const reopened: CaseTask[] = [];

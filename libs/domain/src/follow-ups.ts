@@ -1,5 +1,5 @@
 import { isLocalDate, LocalDate, compareLocalDates } from './calendar';
-import { CaseContext, CaseState, CaseTask, CommandRejected, Person, setDueDate, skipPastRungs, today } from './case-state';
+import { CaseContext, CaseState, CaseTask, CommandRejected, EMAIL_RE, Person, iso, setDueDate, skipPastRungs, today } from './case-state';
 
 /**
  * Follow-up tasks a coordinator adds to one unit's case while the programme runs: typically one per note of the
@@ -25,8 +25,6 @@ export interface AddFollowUpsCommand {
   source: string;
   items: FollowUpItem[];
 }
-
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function reject(code: string, id: string, en: string): never {
   throw new CommandRejected(code, { id, en });
@@ -62,7 +60,7 @@ export function checkAddFollowUps(state: CaseState, ctx: CaseContext, cmd: AddFo
 export function applyAddFollowUps(state: CaseState, ctx: CaseContext, cmd: AddFollowUpsCommand): CaseTask[] {
   checkAddFollowUps(state, ctx, cmd);
   const f = ctx.template.followUps!;
-  const at = new Date(ctx.now).toISOString();
+  const at = iso(ctx.now);
   const day = today(state, ctx.now);
   let n = state.tasks.filter((t) => t.templateKey === FOLLOW_UP_TEMPLATE_KEY).length;
   const added: CaseTask[] = [];

@@ -55,8 +55,6 @@ export function nextDigestMoment(now: number, tz: IndonesianTimeZone, calendar: 
 
 /** Sent at once whatever the hour and never folded into a digest, when the programme allows it. */
 export const ESCALATION_KINDS: ReadonlySet<MessageData['kind']> = new Set(['escalation']);
-/** Kinds that always go out on their own (never in a digest): escalations and work returned to the person. */
-export const URGENT_KINDS: ReadonlySet<MessageData['kind']> = new Set(['escalation', 'task-returned']);
 /** The task ladder: these fold into the digest when the person has more than the threshold of items due. */
 export const DIGESTIBLE_KINDS: ReadonlySet<MessageData['kind']> = new Set(['reminder', 'overdue']);
 

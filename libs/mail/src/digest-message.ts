@@ -1,4 +1,4 @@
-import { FOOTER, Locale, RenderedMessage, formatLocalDate } from './messages';
+import { FOOTER, Locale, RenderedMessage, escapeHtml, formatLocalDate } from './messages';
 
 export interface DigestItem {
   programmeName: string;
@@ -23,7 +23,6 @@ export interface DigestData {
   inboxLink: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /**
  * The daily digest: one email listing every task due or overdue for the person, instead of one email per task.

@@ -20,6 +20,11 @@ export class PermanentMailError extends Error {
   }
 }
 
+/** nodemailer's waits: connecting, the server's greeting, and any silence on the socket afterwards. */
+const TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
+/** The longest one send can take before it fails (every wait at its limit). */
+export const MAX_SEND_MS = TIMEOUTS.connectionTimeout + TIMEOUTS.greetingTimeout + TIMEOUTS.socketTimeout;
+
 /** The one place that talks to nodemailer (an email repository, as immich has). */
 export class Mailer {
   private readonly transport: Transporter;
@@ -27,7 +32,7 @@ export class Mailer {
   constructor(private readonly settings: SmtpSettings) {
     // Bounded waits (nodemailer's own default lets a server take 10 minutes to answer): a send always ends well within
     // the outbox's claim on the email (DEFAULT_SEND_LEASE_MS), so a retry never overlaps a send still in progress.
-    const timeouts = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
+    const timeouts = TIMEOUTS;
     const options = settings.url
       ? { url: settings.url, ...timeouts }
       : {

@@ -45,7 +45,8 @@ export function formatNumber(n: number, locale: Locale): string {
 
 const formatPercent = (n: number, locale: Locale) => `${formatNumber(n, locale)}%`;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/** Text made safe to put in HTML (what people typed goes into every email and link page). */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 export interface Body {
   subject: string;

@@ -98,11 +98,9 @@ export class AccessService {
   }
 
   async assertProgramme(actor: Actor, programme: { id: string; coordinatorId: string }, kind: 'read' | 'steer'): Promise<void> {
-    if (await this.mayReadProgramme(actor, programme, PROGRAMME_READERS)) {
-      if (kind === 'read') return;
-      if (actor.personId === programme.coordinatorId || (await this.mayReadProgramme(actor, { ...programme, coordinatorId: '' }, PROGRAMME_STEERERS))) return;
-      throw ApiError.forbidden({ id: `${actor.email} bukan koordinator program ini.`, en: `${actor.email} is not this programme's coordinator.` });
-    }
-    throw ApiError.notFound(NOT_FOUND_TEXT.programme, programme.id);
+    // Whoever may steer may also read (PROGRAMME_STEERERS are readers), so a permitted steer needs one scope query.
+    if (kind === 'steer' && (actor.personId === programme.coordinatorId || (await this.mayReadProgramme(actor, { ...programme, coordinatorId: '' }, PROGRAMME_STEERERS)))) return;
+    if (!(await this.mayReadProgramme(actor, programme, PROGRAMME_READERS))) throw ApiError.notFound(NOT_FOUND_TEXT.programme, programme.id);
+    if (kind === 'steer') throw ApiError.forbidden({ id: `${actor.email} bukan koordinator program ini.`, en: `${actor.email} is not this programme's coordinator.` });
   }
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../common/api-error';
 import { SESSION_COOKIE } from './tokens';
 import type { Locale } from '../common/locale';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+import { escapeHtml as escape } from '@kawal/mail';
 
 function page(locale: Locale, title: string, body: string): string {
   return [

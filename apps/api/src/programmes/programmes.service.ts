@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ProgrammeActionRequest, caseWorkflowId, programmeActionRequestUpdate, programmeWorkflowId, ProgrammeWorkflowInput, unitsJoinedUpdate } from '@kawal/contracts';
-import { TemplateDefinition, addMonths, countByState, localDateAt, unitTimeZone } from '@kawal/domain';
+import { TemplateDefinition, addMonths, countByState, localDateAt, percent, unitTimeZone } from '@kawal/domain';
 import { ProgrammeReport, ProgrammeReportRow, programmeReportCsv, programmeReportXlsx } from '@kawal/reports';
 import { ApiError, isUuid } from '../common/api-error';
 import type { Locale } from '../common/locale';
@@ -84,7 +84,6 @@ function decodeProgrammeCursor(cursor: string): { createdAt: Date; id: string } 
   return { createdAt: new Date(at), id };
 }
 
-const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
 
 /** Cases per page when the export reads the read model (a few thousand cases, ten-odd tasks each). */
 const REPORT_PAGE = 2_000;
