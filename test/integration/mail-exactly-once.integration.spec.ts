@@ -19,6 +19,7 @@ import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
 import { createLocalDevEnv, uniqueTaskQueue } from '../support/temporal';
 import { workflowBundle } from '../support/workflow-worker';
 import { WorkerProcess, startWorkerProcess } from '../support/worker-process';
+import { waitUntil } from '../support/eventually';
 
 /**
  * "Never twice, never lost" for email, with every real part: the Temporal dev server (real time), PostgreSQL, an SMTP
@@ -451,10 +452,5 @@ async function completedSendAttempts(client: Client, workflowIds: string[]): Pro
 }
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntil(check, what, timeoutMs);
 }

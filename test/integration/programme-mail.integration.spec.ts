@@ -12,6 +12,7 @@ import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { seedProgramme } from '../support/seed';
 import { workflowBundle } from '../support/workflow-worker';
+import { waitUntil } from '../support/eventually';
 
 /**
  * The coordinator's emails with every real part: the programme workflow on the time-skipping server, the read model
@@ -53,15 +54,7 @@ describe('coordinator emails through PostgreSQL and SMTP (time-skipping server)'
   const bySubject = (re: RegExp) => toCoordinator().filter((m) => re.test(m.subject ?? ''));
 
   /** Polls in real time (the activities run against the real database and SMTP server). */
-  async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const eventually = <T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000) => waitUntil(check, what, timeoutMs);
 
   it('emails the coordinator once when the launch is done, then every Monday at 07:30 WITA, in Bahasa Indonesia, exactly once each; nothing after closing', async () => {
     // Start on a Wednesday morning WITA, so the first Monday is known.

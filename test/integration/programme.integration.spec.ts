@@ -23,6 +23,7 @@ import { SmtpReceiver, startSmtpReceiver } from '../support/smtp';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { seedProgramme } from '../support/seed';
 import { workflowBundle } from '../support/workflow-worker';
+import { waitUntil } from '../support/eventually';
 
 /**
  * The programme workflow with its real activities: launching in batches, units joining late, bulk actions
@@ -63,15 +64,7 @@ describe('programme workflow with real activities (time-skipping server, Postgre
   });
 
   /** Polls (in real time: activities run against the real database) until the check passes. */
-  async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const eventually = <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000) => waitUntil(check, what, timeoutMs);
 
   it('launches in batches, takes late-joining units, fans out extend, suspend, resume and close, then completes', async () => {
     const programmeId = randomUUID();

@@ -12,6 +12,7 @@ import { freePort } from './ports';
 import { TestDatabase, createTestDatabase } from './postgres';
 import { SmtpReceiver, startSmtpReceiver } from './smtp';
 import { createLocalDevEnv, uniqueTaskQueue } from './temporal';
+import { waitUntil } from './eventually';
 
 export const ADMIN_EMAIL = 'admin@kawal.test';
 /** Every person the tests create through the API gets this password. */
@@ -182,12 +183,6 @@ export async function createPerson(stack: ApiStack, email: string, roles: Array<
 }
 
 /** Polls until `check` returns a truthy value (or fails after `ms`). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
+  return waitUntil(check, 'the condition', ms);
 }

@@ -82,3 +82,20 @@ export async function rejection(p: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected the update to be rejected');
 }
+
+/**
+ * Waits (real time) until the workflow has nothing in flight: no activity pending, no workflow task to run. After the
+ * last completed workflow task only its own records (markers, timers) may follow.
+ */
+export async function whenIdle(handle: WorkflowHandle, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+    const events = history.events ?? [];
+    const lastTask = events.map((e) => !!e.workflowTaskCompletedEventAttributes).lastIndexOf(true);
+    const busy = events.slice(lastTask + 1).some((e) => e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes || e.activityTaskCompletedEventAttributes);
+    if (lastTask >= 0 && !busy && (description.raw.pendingActivities ?? []).length === 0) return;
+    if (Date.now() > end) throw new Error('the workflow did not become idle');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

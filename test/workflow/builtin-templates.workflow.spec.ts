@@ -26,7 +26,7 @@ import {
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection, whenIdle } from '../support/workflow-worker';
 
 /**
  * Every built-in template under templates/ (globbed, so a new one is covered automatically) validates with the
@@ -109,27 +109,6 @@ async function untilNextOpening(env: TestWorkflowEnvironment, state: CaseState, 
   ];
   const next = days.map((d) => localTimeToInstant(d, officeHourOf(template), ZONE)).filter((at) => at > now);
   return next.length > 0 ? Math.min(...next) - now + 60_000 : 3 * 24 * 3600_000;
-}
-
-/**
- * Waits (real time) until the workflow has nothing in flight: no activity pending, no workflow task to run, and
- * its last workflow task scheduled nothing. workflows/case.workflow.ts drops the emails of a command that arrives
- * while it awaits the "completed" read-model write (it breaks out of its loop without draining the outbox), so the
- * driver signs off only after that write has been processed.
- */
-async function whenIdle(handle: WorkflowHandle, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
-    const events = history.events ?? [];
-    const lastTask = events.map((e) => !!e.workflowTaskCompletedEventAttributes).lastIndexOf(true);
-    // After the last completed workflow task only its own records (markers, search attributes, timers) may follow.
-    const after = events.slice(lastTask + 1);
-    const busy = after.some((e) => e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes || e.activityTaskCompletedEventAttributes);
-    if (lastTask >= 0 && !busy && (description.raw.pendingActivities ?? []).length === 0) return;
-    if (Date.now() > end) throw new Error('the workflow did not become idle');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('built-in templates: each validates and runs to sign-off (time-skipping server)', () => {

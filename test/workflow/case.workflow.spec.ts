@@ -5,7 +5,7 @@ import { CaseWorkflowInput, caseStateQuery, reviewTaskUpdate, signOffCaseUpdate,
 import { TemplateDefinition, WorkingCalendar, localDateAt, localTimeToInstant } from '@kawal/domain';
 import { parseTemplate } from '@kawal/templates';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked, whenIdle } from '../support/workflow-worker';
 
 const template: TemplateDefinition = parseTemplate({
   key: 'uji-dua-tugas',
@@ -129,9 +129,8 @@ describe('case workflow (time-skipping server)', () => {
       const opened = (await handle.query(caseStateQuery)).tasks.filter((t) => t.state === 'OPEN').length;
       const activitiesScheduled = async () => ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
       // Let the announcements of the tasks open from the first day go out first.
-      for (let i = 0; i < 100 && recorder.sent.length < opened; i++) await new Promise((r) => setTimeout(r, 50));
+      await whenIdle(handle);
       expect(recorder.sent).toHaveLength(opened);
-      await new Promise((r) => setTimeout(r, 300));
       const before = await activitiesScheduled();
 
       const failureType = async (p: Promise<unknown>) => {

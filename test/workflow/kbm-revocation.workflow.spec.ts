@@ -19,7 +19,7 @@ import {
 import { parseTemplate } from '@kawal/templates';
 import { holidaysBetween } from '@kawal/holidays';
 import { createTimeSkippingEnv, uniqueTaskQueue, uniqueWorkflowId } from '../support/temporal';
-import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection } from '../support/workflow-worker';
+import { RecordingActivities, createTestWorker, recordHistoryIfAsked, rejection, whenIdle } from '../support/workflow-worker';
 
 /**
  * Kelurahan Bebas Maladministrasi: the designation is granted when the Wali Kota's decree (task "penetapan") is
@@ -95,19 +95,6 @@ async function eventually<T>(read: () => T, ok: (v: T) => boolean, ms = 10_000):
   }
 }
 
-/** Waits (real time) until the workflow has nothing in flight: no activity pending, no workflow task to run. */
-async function whenIdle(handle: WorkflowHandle, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
-    const events = history.events ?? [];
-    const lastTask = events.map((e) => !!e.workflowTaskCompletedEventAttributes).lastIndexOf(true);
-    const busy = events.slice(lastTask + 1).some((e) => e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes || e.activityTaskCompletedEventAttributes);
-    if (lastTask >= 0 && !busy && (description.raw.pendingActivities ?? []).length === 0) return;
-    if (Date.now() > end) throw new Error('the workflow did not become idle');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('Kelurahan Bebas Maladministrasi: revoking the designation (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
@@ -232,7 +219,7 @@ describe('Kelurahan Bebas Maladministrasi: revoking the designation (time-skippi
       () => recorder.sent.slice(sentBefore).filter((s) => s.request.message.kind === 'designation-revoked'),
       (v) => v.length >= 3,
     );
-    await new Promise((r) => setTimeout(r, 300)); // nothing more should follow
+    await whenIdle(handle); // nothing more follows once the workflow is idle
     expect(recorder.sent.slice(sentBefore).filter((s) => s.request.message.kind === 'designation-revoked')).toHaveLength(3);
     expect(revokedMail.map((s) => s.request.to.email).sort()).toEqual([LURAH.email, CAMAT.email, KOORDINATOR.email].sort());
     for (const s of revokedMail) {

@@ -24,6 +24,7 @@ import { renderMessage } from '@kawal/mail';
 import { firstSummaryAt } from '../../workflows/programme.workflow';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { createTestWorker, recordHistoryIfAsked } from '../support/workflow-worker';
+import { waitUntil } from '../support/eventually';
 
 /**
  * The programme workflow's emails to its coordinator, on the time-skipping server: the launched notice once the
@@ -147,11 +148,7 @@ function expectMondayMorning(at: number, zone: IndonesianTimeZone) {
 }
 
 async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(check, what, timeoutMs, 50);
 }
 
 describe('weekly summary helpers (pure)', () => {
